@@ -1,0 +1,335 @@
+#include "scenarios/scenario_loader.h"
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+
+namespace quicsim::scenarios {
+namespace {
+
+// Keeps the first parse error; protobuf reports 0-based positions.
+class FirstErrorCollector : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, google::protobuf::io::ColumnNumber column,
+                const std::string& message) override {
+    if (!has_error_) {
+      has_error_ = true;
+      line_ = line;
+      column_ = column;
+      message_ = message;
+    }
+  }
+
+  bool has_error() const { return has_error_; }
+  std::string Format(absl::string_view filename) const {
+    return absl::StrFormat("%s:%d:%d: %s", filename, line_ + 1, column_ + 1,
+                           message_);
+  }
+
+ private:
+  bool has_error_ = false;
+  int line_ = 0;
+  int column_ = 0;
+  std::string message_;
+};
+
+// Collects semantic checks; remembers the first failure.
+class Validator {
+ public:
+  explicit Validator(absl::string_view filename) : filename_(filename) {}
+
+  void Fail(absl::string_view path, absl::string_view message) {
+    if (status_.ok()) {
+      status_ = absl::InvalidArgumentError(
+          absl::StrCat(filename_, ": ", path, ": ", message));
+    }
+  }
+
+  void Duration(absl::string_view path, absl::string_view text) {
+    absl::StatusOr<sim::Duration> d = ParseScenarioDuration(text);
+    if (!d.ok()) Fail(path, d.status().message());
+  }
+
+  // A non-empty duration that must be strictly positive.
+  void PositiveDuration(absl::string_view path, absl::string_view text) {
+    absl::StatusOr<sim::Duration> d = ParseScenarioDuration(text);
+    if (!d.ok()) {
+      Fail(path, d.status().message());
+    } else if (!text.empty() && *d <= sim::Duration::Zero()) {
+      Fail(path, "must be positive");
+    }
+  }
+
+  void Probability(absl::string_view path, double p) {
+    if (!(p >= 0.0 && p <= 1.0)) {
+      Fail(path, absl::StrFormat("probability %g is not in [0, 1]", p));
+    }
+  }
+
+  void Link(const std::string& path, const LinkSpec& link) {
+    Duration(path + ".delay", link.delay());
+    Duration(path + ".jitter", link.jitter());
+    if (link.mtu() != 0 && link.mtu() < 1200) {
+      Fail(path + ".mtu",
+           absl::StrFormat("%d is below QUIC's 1200-byte minimum", link.mtu()));
+    }
+    if (link.mtu() > 65535) {
+      Fail(path + ".mtu", absl::StrFormat("%d exceeds 65535", link.mtu()));
+    }
+    const Impairments& imp = link.impairments();
+    const std::string ip = path + ".impairments";
+    Probability(ip + ".loss", imp.loss());
+    const GilbertElliott& ge = imp.gilbert_elliott();
+    Probability(ip + ".gilbert_elliott.p", ge.p());
+    Probability(ip + ".gilbert_elliott.r", ge.r());
+    Probability(ip + ".gilbert_elliott.loss_good", ge.loss_good());
+    Probability(ip + ".gilbert_elliott.loss_bad", ge.loss_bad());
+    if (ge.p() > 0 && ge.r() == 0) {
+      Fail(ip + ".gilbert_elliott.r",
+           "must be positive when p is (the bad state would never end)");
+    }
+    for (int i = 0; i < imp.drops_size(); ++i) {
+      const ScriptedDrop& drop = imp.drops(i);
+      const std::string dp = absl::StrFormat("%s.drops[%d]", ip, i);
+      switch (drop.select_case()) {
+        case ScriptedDrop::kNth:
+          if (drop.nth() == 0) Fail(dp + ".nth", "datagrams count from 1");
+          if (drop.count() != 0) Fail(dp + ".count", "only valid with match");
+          break;
+        case ScriptedDrop::kMatch:
+          if (drop.match() == PREDICATE_UNSPECIFIED) {
+            Fail(dp + ".match", "must name a predicate");
+          }
+          break;
+        case ScriptedDrop::SELECT_NOT_SET:
+          Fail(dp, "set either nth or match");
+          break;
+      }
+    }
+    for (int i = 0; i < imp.blackholes_size(); ++i) {
+      const Blackhole& bh = imp.blackholes(i);
+      const std::string bp = absl::StrFormat("%s.blackholes[%d]", ip, i);
+      Duration(bp + ".start", bh.start());
+      Duration(bp + ".end", bh.end());
+      absl::StatusOr<sim::Duration> start = ParseScenarioDuration(bh.start());
+      absl::StatusOr<sim::Duration> end = ParseScenarioDuration(bh.end());
+      if (start.ok() && end.ok() && !bh.end().empty() && *end <= *start) {
+        Fail(bp + ".end", "must be after start");
+      }
+    }
+    Probability(ip + ".reorder.probability", imp.reorder().probability());
+    Duration(ip + ".reorder.extra_delay", imp.reorder().extra_delay());
+    if (imp.reorder().probability() > 0 &&
+        DurationOr(imp.reorder().extra_delay(), sim::Duration::Zero()) ==
+            sim::Duration::Zero()) {
+      Fail(ip + ".reorder.extra_delay", "must be positive when probability is");
+    }
+    Probability(ip + ".duplicate.probability", imp.duplicate().probability());
+    Probability(ip + ".corrupt.probability", imp.corrupt().probability());
+    if (imp.corrupt().probability() > 0 && imp.corrupt().bits() == 0) {
+      Fail(ip + ".corrupt.bits", "must be positive when probability is");
+    }
+  }
+
+  void Endpoint(const std::string& path, const EndpointConfig& ep,
+                bool is_client) {
+    for (int i = 0; i < ep.alpn_size(); ++i) {
+      if (ep.alpn(i).empty() || ep.alpn(i).size() > 255) {
+        Fail(absl::StrFormat("%s.alpn[%d]", path, i), "must be 1 to 255 bytes");
+      }
+    }
+    for (int i = 0; i < ep.cipher_suites_size(); ++i) {
+      const std::string& s = ep.cipher_suites(i);
+      if (s != "TLS_AES_128_GCM_SHA256" && s != "TLS_AES_256_GCM_SHA384" &&
+          s != "TLS_CHACHA20_POLY1305_SHA256") {
+        Fail(absl::StrFormat("%s.cipher_suites[%d]", path, i),
+             absl::StrCat("unknown TLS 1.3 cipher suite \"", s, "\""));
+      }
+    }
+    for (int i = 0; i < ep.groups_size(); ++i) {
+      const std::string& g = ep.groups(i);
+      if (g != "X25519" && g != "P-256" && g != "P-384") {
+        Fail(absl::StrFormat("%s.groups[%d]", path, i),
+             absl::StrCat("unknown group \"", g, "\" (X25519, P-256, P-384)"));
+      }
+    }
+    if (ep.certificate().chain_length() > 8) {
+      Fail(path + ".certificate.chain_length", "at most 8");
+    }
+    if (ep.certificate().leaf_padding_bytes() > 16384) {
+      Fail(path + ".certificate.leaf_padding_bytes", "at most 16384");
+    }
+    if (is_client && ep.retry()) Fail(path + ".retry", "server only");
+    if (!is_client && ep.offer_unknown_version_first()) {
+      Fail(path + ".offer_unknown_version_first", "client only");
+    }
+    PositiveDuration(path + ".idle_timeout", ep.idle_timeout());
+    if (ep.max_udp_payload_size() != 0 && (ep.max_udp_payload_size() < 1200 ||
+                                           ep.max_udp_payload_size() > 65527)) {
+      Fail(path + ".max_udp_payload_size", "must be in [1200, 65527]");
+    }
+    bool server_only = false, client_only = false;
+    switch (ep.fault()) {
+      case ALPN_MISMATCH:
+      case REFUSE_TRANSPORT_PARAMETERS:
+      case NO_CERTIFICATE_FOR_SNI:
+      case SERVER_INTERNAL_ERROR:
+      case INVALID_SERVER_TRANSPORT_PARAMETERS:
+        server_only = true;
+        break;
+      case UNTRUSTED_CERTIFICATE:
+      case BAD_SIGNATURE:
+      case ABORT_BEFORE_CLIENT_HELLO:
+        client_only = true;
+        break;
+      default:
+        break;
+    }
+    if (server_only && is_client) {
+      Fail(path + ".fault",
+           absl::StrCat(Fault_Name(ep.fault()), " is a server fault"));
+    }
+    if (client_only && !is_client) {
+      Fail(path + ".fault",
+           absl::StrCat(Fault_Name(ep.fault()), " is a client fault"));
+    }
+    if (ep.fault_alert() != 0 && ep.fault() != REFUSE_TRANSPORT_PARAMETERS) {
+      Fail(path + ".fault_alert",
+           "only valid with REFUSE_TRANSPORT_PARAMETERS");
+    }
+    if (ep.fault_alert() > 255)
+      Fail(path + ".fault_alert", "a TLS alert is < 256");
+  }
+
+  absl::Status status() const { return status_; }
+
+ private:
+  std::string filename_;
+  absl::Status status_;
+};
+
+}  // namespace
+
+absl::StatusOr<sim::Duration> ParseScenarioDuration(absl::string_view text) {
+  if (text.empty()) return sim::Duration::Zero();
+  absl::Duration d;
+  if (!absl::ParseDuration(text, &d)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", text, "\" is not a duration (examples: \"750ms\", \"1.5s\")"));
+  }
+  if (d == absl::InfiniteDuration() || d == -absl::InfiniteDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is infinite; leave the field empty"));
+  }
+  if (d < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is negative"));
+  }
+  return sim::Duration::Nanos(absl::ToInt64Nanoseconds(d));
+}
+
+sim::Duration DurationOr(absl::string_view text, sim::Duration fallback) {
+  if (text.empty()) return fallback;
+  absl::StatusOr<sim::Duration> d = ParseScenarioDuration(text);
+  return d.ok() ? *d : fallback;
+}
+
+absl::Status ValidateScenario(const Scenario& s, absl::string_view filename) {
+  Validator v(filename);
+  v.Link("network.client_to_server", s.network().client_to_server());
+  v.Link("network.server_to_client", s.network().server_to_client());
+  sim::Duration previous_at = sim::Duration::Zero();
+  for (int i = 0; i < s.network().phases_size(); ++i) {
+    const Phase& phase = s.network().phases(i);
+    const std::string pp = absl::StrFormat("network.phases[%d]", i);
+    absl::StatusOr<sim::Duration> at = ParseScenarioDuration(phase.at());
+    if (!at.ok()) {
+      v.Fail(pp + ".at", at.status().message());
+    } else if (phase.at().empty()) {
+      v.Fail(pp + ".at", "required");
+    } else if (i > 0 && *at < previous_at) {
+      v.Fail(pp + ".at", "phases must be in time order");
+    } else {
+      previous_at = *at;
+    }
+    v.Link(pp + ".link", phase.link());
+  }
+  v.Endpoint("client", s.client(), /*is_client=*/true);
+  v.Endpoint("server", s.server(), /*is_client=*/false);
+  if (s.population().pairs() == 0) {
+    v.Fail("population.pairs", "must be positive");
+  }
+  v.Duration("population.start_spacing", s.population().start_spacing());
+  if (s.seeds().count() == 0) v.Fail("seeds.count", "must be positive");
+  if (s.seeds().base() + s.seeds().count() < s.seeds().base()) {
+    v.Fail("seeds.count", "base + count overflows 64 bits");
+  }
+  const Expectations& e = s.expect();
+  switch (e.outcome()) {
+    case Expectations::OUTCOME_UNSPECIFIED:
+      v.Fail("expect.outcome", "required (CONFIRMED or CLOSED)");
+      break;
+    case Expectations::CONFIRMED:
+      if (e.error_codes_size() > 0) {
+        v.Fail("expect.error_codes", "only valid with outcome CLOSED");
+      }
+      break;
+    case Expectations::CLOSED:
+      if (e.error_codes_size() == 0) {
+        v.Fail("expect.error_codes", "outcome CLOSED needs an error code");
+      }
+      break;
+    default:
+      break;
+  }
+  v.PositiveDuration("expect.max_handshake_time", e.max_handshake_time());
+  for (int i = 0; i < e.oracles_size(); ++i) {
+    if (e.oracles(i) == Expectations::ORACLE_UNSPECIFIED) {
+      v.Fail(absl::StrFormat("expect.oracles[%d]", i), "must name an oracle");
+    }
+  }
+  v.PositiveDuration("limits.max_virtual_time", s.limits().max_virtual_time());
+  return v.status();
+}
+
+absl::StatusOr<Scenario> ParseScenario(absl::string_view text,
+                                       absl::string_view filename) {
+  Scenario scenario;
+  FirstErrorCollector errors;
+  google::protobuf::TextFormat::Parser parser;
+  parser.RecordErrorsTo(&errors);
+  const bool parsed = parser.ParseFromString(std::string(text), &scenario);
+  if (errors.has_error()) {
+    return absl::InvalidArgumentError(errors.Format(filename));
+  }
+  if (!parsed) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(filename, ": not a valid scenario"));
+  }
+  absl::Status valid = ValidateScenario(scenario, filename);
+  if (!valid.ok()) return valid;
+  return scenario;
+}
+
+absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": cannot open scenario file"));
+  }
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  if (in.bad()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": read error"));
+  }
+  return ParseScenario(contents.str(), path);
+}
+
+}  // namespace quicsim::scenarios

@@ -1,0 +1,236 @@
+#include "sim/link.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace quicsim::sim {
+
+Link::Link(std::string name, LinkConfig config, Scheduler* scheduler,
+           Rng jitter_rng, TraceSink* trace, DeliverFn deliver)
+    : name_(std::move(name)),
+      config_(config),
+      scheduler_(scheduler),
+      jitter_rng_(jitter_rng),
+      trace_(trace),
+      deliver_(std::move(deliver)) {}
+
+Link::~Link() {
+  for (TimerId id : in_flight_timers_) scheduler_->Cancel(id);
+}
+
+void Link::AddImpairment(std::unique_ptr<Impairment> impairment) {
+  impairments_.push_back(std::move(impairment));
+}
+
+void Link::SetScript(std::vector<Decision> decisions) {
+  script_.clear();
+  for (Decision& d : decisions) {
+    if (d.physical || !(d.link.empty() || d.link == name_)) continue;
+    d.link = name_;
+    script_.push_back(std::move(d));
+  }
+  std::stable_sort(
+      script_.begin(), script_.end(),
+      [](const Decision& a, const Decision& b) { return a.index < b.index; });
+  script_pos_ = 0;
+  scripted_ = true;
+}
+
+void Link::ClearScript() {
+  script_.clear();
+  script_pos_ = 0;
+  scripted_ = false;
+}
+
+Duration Link::SerializationDelay(uint64_t wire_bytes) const {
+  if (config_.bandwidth_bps == 0) return Duration::Zero();
+  const unsigned __int128 bits_ns =
+      static_cast<unsigned __int128>(wire_bytes) * 8 * 1000000000ULL;
+  const unsigned __int128 ns =
+      (bits_ns + config_.bandwidth_bps - 1) / config_.bandwidth_bps;
+  return Duration::Nanos(static_cast<int64_t>(ns));
+}
+
+void Link::Drain(Time now) {
+  while (!queue_.empty() && queue_.front().tx_end <= now) {
+    queue_bytes_ -= queue_.front().wire_bytes;
+    queue_.pop_front();
+  }
+}
+
+uint64_t Link::queued_bytes() {
+  Drain(scheduler_->Now());
+  return queue_bytes_;
+}
+
+uint64_t Link::queued_packets() {
+  Drain(scheduler_->Now());
+  return queue_.size();
+}
+
+void Link::Record(Decision& d) {
+  if (TraceOn(trace_)) {
+    trace_->Record(scheduler_->Now(), name_, ActionName(d.action),
+                   d.ToString());
+  }
+  if (record_decisions_) decisions_.push_back(d);
+}
+
+void Link::Send(Datagram d) {
+  const Time now = scheduler_->Now();
+  const uint64_t index = next_index_++;
+  ++stats_.entered;
+  const uint64_t wire = d.payload.size() + config_.overhead_bytes;
+  if (TraceOn(trace_)) {
+    trace_->Record(
+        now, name_, "send",
+        absl::StrCat("index=", index, " id=", d.id, " ", d.src.ToString(), ">",
+                     d.dst.ToString(), " len=", d.payload.size()));
+  }
+
+  auto physical_drop = [&](const char* reason) {
+    Decision decision;
+    decision.link = name_;
+    decision.index = index;
+    decision.action = Action::kDrop;
+    decision.reason = reason;
+    decision.physical = true;
+    Record(decision);
+  };
+
+  if (config_.mtu != 0 && wire > config_.mtu) {
+    ++stats_.dropped_mtu;
+    physical_drop("mtu");
+    return;
+  }
+
+  // Impairment stage.
+  scratch_.clear();
+  if (scripted_) {
+    while (script_pos_ < script_.size() && script_[script_pos_].index < index) {
+      ++script_pos_;
+    }
+    while (script_pos_ < script_.size() &&
+           script_[script_pos_].index == index) {
+      scratch_.push_back(script_[script_pos_++]);
+    }
+  } else {
+    for (auto& impairment : impairments_) {
+      const size_t first = scratch_.size();
+      impairment->Decide(d, index, now, &scratch_);
+      for (size_t i = first; i < scratch_.size(); ++i) {
+        scratch_[i].link = name_;
+        scratch_[i].index = index;
+      }
+    }
+  }
+  bool dropped = false;
+  bool reorder = false;
+  Duration fifo_extra, reorder_extra;
+  uint32_t copies = 0;
+  for (Decision& decision : scratch_) {
+    Record(decision);
+    switch (decision.action) {
+      case Action::kDrop:
+        dropped = true;
+        break;
+      case Action::kDelay:
+        fifo_extra += decision.delay;
+        break;
+      case Action::kReorder:
+        reorder = true;
+        reorder_extra += decision.delay;
+        break;
+      case Action::kDuplicate:
+        copies += decision.copies;
+        break;
+      case Action::kCorrupt:
+        for (uint32_t bit : decision.bits) {
+          // Scripts may come from files: ignore positions out of range.
+          if (bit / 8 < d.payload.size()) {
+            d.payload[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+          }
+        }
+        ++stats_.corrupted;
+        break;
+    }
+  }
+  if (dropped) {
+    ++stats_.dropped_impairment;
+    return;
+  }
+
+  // Queue and serialisation.
+  Time tx_end = now;
+  if (config_.bandwidth_bps != 0) {
+    Drain(now);
+    if ((config_.queue_limit_bytes != 0 &&
+         queue_bytes_ + wire > config_.queue_limit_bytes) ||
+        (config_.queue_limit_packets != 0 &&
+         queue_.size() + 1 > config_.queue_limit_packets)) {
+      ++stats_.dropped_queue;
+      physical_drop("queue_full");
+      return;
+    }
+    const Time tx_start = std::max(now, tx_free_at_);
+    tx_end = tx_start + SerializationDelay(wire);
+    tx_free_at_ = tx_end;
+    queue_.push_back(Queued{tx_end, wire});
+    queue_bytes_ += wire;
+  }
+
+  // Propagation, jitter, extra delays.
+  Time arrival = tx_end + config_.delay;
+  if (config_.jitter > Duration::Zero()) {
+    arrival += Duration::Nanos(static_cast<int64_t>(jitter_rng_.Uniform(
+        static_cast<uint64_t>(config_.jitter.nanos()) + 1)));
+  }
+  if (reorder) {
+    ++stats_.reordered;
+    arrival += reorder_extra;
+  } else {
+    arrival += fifo_extra;
+    arrival = std::max(arrival, last_fifo_arrival_);
+    last_fifo_arrival_ = arrival;
+  }
+
+  // Copies are identical to the original, so their relative order is moot.
+  stats_.duplicated += copies;
+  for (uint32_t i = 0; i < copies; ++i) ScheduleDelivery(arrival, index, d);
+  ScheduleDelivery(arrival, index, std::move(d));
+}
+
+void Link::ScheduleDelivery(Time at, uint64_t index, Datagram d) {
+  uint32_t slot;
+  if (!free_in_flight_.empty()) {
+    slot = free_in_flight_.back();
+    free_in_flight_.pop_back();
+    in_flight_[slot] = InFlight{std::move(d), index};
+  } else {
+    slot = static_cast<uint32_t>(in_flight_.size());
+    in_flight_.push_back(InFlight{std::move(d), index});
+    in_flight_timers_.emplace_back();
+  }
+  ++in_flight_count_;
+  in_flight_timers_[slot] = scheduler_->At(at, [this, slot] { Deliver(slot); });
+}
+
+void Link::Deliver(uint32_t slot) {
+  Datagram d = std::move(in_flight_[slot].datagram);
+  const uint64_t index = in_flight_[slot].index;
+  in_flight_[slot].datagram = Datagram();
+  in_flight_timers_[slot] = TimerId();
+  free_in_flight_.push_back(slot);
+  --in_flight_count_;
+  ++stats_.delivered;
+  if (TraceOn(trace_)) {
+    trace_->Record(
+        scheduler_->Now(), name_, "deliver",
+        absl::StrCat("index=", index, " id=", d.id, " len=", d.payload.size()));
+  }
+  deliver_(std::move(d));
+}
+
+}  // namespace quicsim::sim

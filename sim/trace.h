@@ -1,0 +1,94 @@
+// The event log every layer feeds: (virtual time, actor, kind, details).
+//
+// Callers check enabled() before formatting details, so a disabled sink
+// costs one load and branch per would-be event:
+//
+//   if (TraceOn(trace_)) trace_->Record(now, "c2s", "drop", d.ToString());
+#ifndef QUICSIM_SIM_TRACE_H_
+#define QUICSIM_SIM_TRACE_H_
+
+#include <openssl/sha.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "sim/time.h"
+
+namespace quicsim::sim {
+
+// Receives trace events. enabled() is non-virtual so checking it is cheap.
+class TraceSink {
+ public:
+  virtual ~TraceSink() = default;
+
+  // Whether Record() should be called at all.
+  bool enabled() const { return enabled_; }
+  void set_enabled(bool enabled) { enabled_ = enabled; }
+
+  // Records one event. `actor` names who acted ("c2s", "pair/3/client"),
+  // `kind` what happened ("drop", "send"), `details` free-form key=value text.
+  virtual void Record(Time time, std::string_view actor, std::string_view kind,
+                      std::string_view details) = 0;
+
+ protected:
+  bool enabled_ = true;
+};
+
+// True when `sink` is non-null and enabled.
+inline bool TraceOn(const TraceSink* sink) {
+  return sink != nullptr && sink->enabled();
+}
+
+// One recorded event.
+struct TraceEvent {
+  Time time;
+  std::string actor;
+  std::string kind;
+  std::string details;
+
+  // "0.001500000s c2s drop index=3 ...": one line, no trailing newline.
+  std::string ToString() const;
+};
+
+// Keeps events in memory (optionally) and a running SHA-256 digest of every
+// recorded event. Each event is hashed as BE64(time ns) followed by actor,
+// kind and details, each as BE32(length) || bytes, so the digest is
+// unambiguous.
+class TraceRecorder : public TraceSink {
+ public:
+  struct Options {
+    bool keep_events = true;  // store events for events()
+  };
+  TraceRecorder();
+  explicit TraceRecorder(Options options);
+
+  void Record(Time time, std::string_view actor, std::string_view kind,
+              std::string_view details) override;
+
+  // Called with each event as it is recorded (e.g. to print a live log).
+  void set_listener(absl::AnyInvocable<void(const TraceEvent&)> listener) {
+    listener_ = std::move(listener);
+  }
+
+  // Events recorded so far (empty unless keep_events).
+  const std::vector<TraceEvent>& events() const { return events_; }
+  // Number of events recorded (kept or not).
+  uint64_t count() const { return count_; }
+  // Lower-case hex SHA-256 over everything recorded so far. Recording may
+  // continue afterwards.
+  std::string DigestHex() const;
+
+ private:
+  Options options_;
+  SHA256_CTX sha_;
+  uint64_t count_ = 0;
+  std::vector<TraceEvent> events_;
+  absl::AnyInvocable<void(const TraceEvent&)> listener_;
+};
+
+}  // namespace quicsim::sim
+
+#endif  // QUICSIM_SIM_TRACE_H_

@@ -33,8 +33,9 @@ void AckTracker::OnPacketReceived(uint64_t pn, bool ack_eliciting,
     } else {
       // Missing packets between the previous largest ack-eliciting packet
       // (or the bottom of the window) and this one.
-      uint64_t from =
-          has_ack_eliciting_ ? largest_ack_eliciting_ + 1 : min_tracked_;
+      uint64_t from = has_ack_eliciting_
+                          ? std::max(largest_ack_eliciting_ + 1, min_tracked_)
+                          : min_tracked_;
       immediate = pn > from && HasGap(from, pn);
     }
   }

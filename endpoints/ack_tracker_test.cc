@@ -173,5 +173,23 @@ TEST(AckTrackerTest, TrackedRangesBounded) {
   EXPECT_FALSE(t.IsDuplicate(3));  // still a tracked gap
 }
 
+TEST(AckTrackerTest, ForgottenRangesDoNotLookLikeGaps) {
+  AckTracker::Config c = AppConfig();
+  c.ack_eliciting_threshold = 10;
+  AckTracker t(c);
+  t.OnPacketReceived(0, true, Ms(0));
+  for (uint64_t pn = 1; pn <= 5; ++pn) t.OnPacketReceived(pn, false, Ms(1));
+  t.OnAckSent();
+  t.OnAckOfAckReceived(5);
+  // Packets 1..4 are forgotten; 6 follows 5 directly, so no gap.
+  t.OnPacketReceived(6, true, Ms(10));
+  EXPECT_EQ(t.Deadline(), Ms(35));
+}
+
+TEST(AckTrackerTest, SmallFootprint) {
+  // Three per connection; the budget is 100 KiB per pair.
+  EXPECT_LE(sizeof(AckTracker), 256u);
+}
+
 }  // namespace
 }  // namespace quicsim::endpoints

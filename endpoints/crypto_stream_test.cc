@@ -193,5 +193,10 @@ TEST(CryptoStreamTest, RetransmitUnackedForProbes) {
   EXPECT_EQ(Str(c.data), "6789");
 }
 
+TEST(CryptoStreamTest, SmallFootprint) {
+  // Three per connection; buffers are allocated only when data flows.
+  EXPECT_LE(sizeof(CryptoStream), 384u);
+}
+
 }  // namespace
 }  // namespace quicsim::endpoints

@@ -334,5 +334,10 @@ TEST(LossDetectorTest, ManyPacketsStayCompact) {
   EXPECT_EQ(ld.bytes_in_flight(), 0u);
 }
 
+TEST(LossDetectorTest, SmallFootprint) {
+  EXPECT_LE(sizeof(LossDetector), 512u);
+  EXPECT_EQ(sizeof(SentPacketInfo), 32u);
+}
+
 }  // namespace
 }  // namespace quicsim::endpoints

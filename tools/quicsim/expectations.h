@@ -1,0 +1,31 @@
+// The oracles the runner itself checks on every pair, from the two verdicts
+// and the scenario's expectations: verdicts_agree, expected_outcome and
+// handshake_time. (The endpoint layer reports the packet-level oracles.)
+#ifndef QUICSIM_TOOLS_QUICSIM_EXPECTATIONS_H_
+#define QUICSIM_TOOLS_QUICSIM_EXPECTATIONS_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "scenarios/scenario.pb.h"
+#include "tools/quicsim/seed_result.h"
+
+namespace quicsim::tools {
+
+// Name of an oracle as it appears in violations: "verdicts_agree", ...
+std::string OracleName(scenarios::Expectations::Oracle oracle);
+
+// Name of the oracle that --check_determinism adds; always enabled.
+inline constexpr absl::string_view kDeterminismOracle = "determinism";
+
+// Whether `expect` asks for oracle `name` (an empty list enables all).
+bool OracleEnabled(const scenarios::Expectations& expect,
+                   absl::string_view name);
+
+// Appends the runner's oracle violations for `pair` and then drops every
+// violation whose oracle `expect` does not enable.
+void JudgePair(const scenarios::Expectations& expect, PairResult* pair);
+
+}  // namespace quicsim::tools
+
+#endif  // QUICSIM_TOOLS_QUICSIM_EXPECTATIONS_H_

@@ -1,0 +1,114 @@
+#include "tools/quicsim/expectations.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace quicsim::tools {
+namespace {
+
+using scenarios::Expectations;
+
+std::vector<std::string> Oracles(const Expectations& e, Verdict c, Verdict s) {
+  PairResult p;
+  p.client = c;
+  p.server = s;
+  JudgePair(e, &p);
+  std::vector<std::string> names;
+  for (const auto& v : p.violations) names.push_back(v.oracle);
+  return names;
+}
+
+const Verdict kConfirmed{VerdictKind::kConfirmed, 0, sim::Duration::Millis(60)};
+
+Verdict Sent(uint64_t code) {
+  return {VerdictKind::kClosedSent, code, sim::Duration::Millis(30)};
+}
+Verdict Received(uint64_t code) {
+  return {VerdictKind::kClosedReceived, code, sim::Duration::Millis(45)};
+}
+
+Expectations Closed(uint64_t code) {
+  Expectations e;
+  e.set_outcome(Expectations::CLOSED);
+  e.add_error_codes(code);
+  return e;
+}
+
+TEST(ExpectationsTest, ConfirmedPairPasses) {
+  Expectations e;
+  e.set_outcome(Expectations::CONFIRMED);
+  EXPECT_TRUE(Oracles(e, kConfirmed, kConfirmed).empty());
+}
+
+TEST(ExpectationsTest, MatchingCloseOnBothSidesPasses) {
+  EXPECT_TRUE(Oracles(Closed(0x178), Received(0x178), Sent(0x178)).empty());
+}
+
+TEST(ExpectationsTest, DisagreeingCodes) {
+  EXPECT_EQ(Oracles(Closed(0x178), Received(0x150), Sent(0x178)),
+            (std::vector<std::string>{"verdicts_agree", "expected_outcome"}));
+}
+
+TEST(ExpectationsTest, WrongCodeButAgreeing) {
+  EXPECT_EQ(Oracles(Closed(0x178), Received(0x150), Sent(0x150)),
+            std::vector<std::string>{"expected_outcome"});
+}
+
+TEST(ExpectationsTest, OneSideConfirmedOtherClosed) {
+  Expectations e;
+  e.set_outcome(Expectations::CONFIRMED);
+  EXPECT_EQ(Oracles(e, kConfirmed, Sent(0x1)),
+            (std::vector<std::string>{"verdicts_agree", "expected_outcome"}));
+}
+
+TEST(ExpectationsTest, PeerTimeoutOnlyWhenAllowed) {
+  const Verdict timed_out{VerdictKind::kTimedOut, 0,
+                          sim::Duration::Seconds(30)};
+  Expectations e = Closed(0x128);
+  EXPECT_EQ(Oracles(e, timed_out, Sent(0x128)),
+            (std::vector<std::string>{"verdicts_agree", "expected_outcome"}));
+  e.set_allow_peer_timeout(true);
+  EXPECT_TRUE(Oracles(e, timed_out, Sent(0x128)).empty());
+}
+
+TEST(ExpectationsTest, SilentPeerOnlyWhenAllowed) {
+  Expectations e = Closed(0x0c);
+  EXPECT_EQ(Oracles(e, Sent(0x0c), Verdict{}).size(), 2u);
+  e.set_allow_peer_silent(true);
+  EXPECT_TRUE(Oracles(e, Sent(0x0c), Verdict{}).empty());
+}
+
+TEST(ExpectationsTest, HandshakeTimeBound) {
+  Expectations e;
+  e.set_outcome(Expectations::CONFIRMED);
+  e.set_max_handshake_time("50ms");
+  // The client took 60ms, the server 40ms.
+  const Verdict server{VerdictKind::kConfirmed, 0, sim::Duration::Millis(40)};
+  EXPECT_EQ(Oracles(e, kConfirmed, server),
+            std::vector<std::string>{"handshake_time"});
+  e.set_max_handshake_time("30ms");
+  EXPECT_EQ(Oracles(e, kConfirmed, server),
+            (std::vector<std::string>{"handshake_time", "handshake_time"}));
+  e.set_max_handshake_time("60ms");
+  EXPECT_TRUE(Oracles(e, kConfirmed, kConfirmed).empty());
+}
+
+TEST(ExpectationsTest, OnlyListedOraclesReport) {
+  Expectations e = Closed(0x178);
+  e.add_oracles(Expectations::VERDICTS_AGREE);
+  PairResult p;
+  p.client = Received(0x150);
+  p.server = Sent(0x150);
+  p.violations.push_back({"amplification_limit", "sent 4x"});
+  JudgePair(e, &p);
+  EXPECT_TRUE(p.violations.empty());
+  p.violations.push_back({"determinism", "digests differ"});
+  JudgePair(e, &p);
+  ASSERT_EQ(p.violations.size(), 1u);
+  EXPECT_EQ(p.violations[0].oracle, "determinism");
+}
+
+}  // namespace
+}  // namespace quicsim::tools

@@ -1,0 +1,201 @@
+// quicsim: run scenario suites, replay and shrink failing traces.
+//
+//   quicsim run --scenario=FILE [--seeds=N] [--seed_base=S] [--pairs=M]
+//               [--trace_dir=DIR] [--check_determinism]
+//   quicsim replay TRACE
+//   quicsim shrink TRACE [--output=PATH]
+//   quicsim trace print TRACE
+//
+// Exit status: 0 all good, 1 a violation (or a replay that diverges),
+// 2 bad input (one line on stderr).
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gflags/gflags.h"
+#include "scenarios/scenario_loader.h"
+#include "tools/quicsim/fake_seed_runner.h"
+#include "tools/quicsim/replay.h"
+#include "tools/quicsim/seed_runner.h"
+#include "tools/quicsim/sharding.h"
+#include "tools/quicsim/shrink.h"
+#include "tools/quicsim/suite.h"
+#include "tools/quicsim/trace_io.h"
+
+DEFINE_string(scenario, "", "run: the scenario file (.textproto)");
+DEFINE_uint64(seeds, 0, "run: number of seeds (0: the scenario's count)");
+DEFINE_uint64(seed_base, 0,
+              "run: first seed (default: $QUICSIM_SEED_BASE, else the "
+              "scenario's base)");
+DEFINE_uint32(pairs, 0, "run: pairs per seed (0: the scenario's count)");
+DEFINE_string(trace_dir, "",
+              "run: directory for failing traces (default: "
+              "$TEST_UNDECLARED_OUTPUTS_DIR under bazel test)");
+DEFINE_bool(check_determinism, false,
+            "run: run every seed twice and compare digests");
+DEFINE_string(output, "",
+              "shrink: where to write the minimal trace "
+              "(default: TRACE with .min.trace)");
+DEFINE_int32(max_shrink_runs, 2000, "shrink: at most this many seed runs");
+DEFINE_bool(progress, true, "run: show progress on stderr");
+// For tests of this binary only: simulate with FakeSeedRunner.
+DEFINE_bool(testonly_fake_runner, false, "(testing) use the fake runner");
+
+namespace quicsim::tools {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitViolation = 1;
+constexpr int kExitBadInput = 2;
+
+int BadInput(absl::string_view message) {
+  std::fprintf(stderr, "quicsim: %.*s\n", static_cast<int>(message.size()),
+               message.data());
+  return kExitBadInput;
+}
+
+std::unique_ptr<SeedRunner> MakeRunner() {
+  if (FLAGS_testonly_fake_runner) return std::make_unique<FakeSeedRunner>();
+  return MakeDefaultSeedRunner();
+}
+
+const char* GetEnv(const char* name) { return std::getenv(name); }
+
+int Run() {
+  if (FLAGS_scenario.empty()) return BadInput("run needs --scenario=FILE");
+  absl::StatusOr<scenarios::Scenario> scenario =
+      scenarios::LoadScenarioFile(FLAGS_scenario);
+  if (!scenario.ok()) return BadInput(scenario.status().message());
+  if (FLAGS_pairs != 0) scenario->mutable_population()->set_pairs(FLAGS_pairs);
+  SuiteOptions options;
+  options.scenario_path = FLAGS_scenario;
+  options.seed_count =
+      FLAGS_seeds != 0 ? FLAGS_seeds : scenario->seeds().count();
+  if (!gflags::GetCommandLineFlagInfoOrDie("seed_base").is_default) {
+    options.seed_base = FLAGS_seed_base;
+  } else {
+    absl::StatusOr<uint64_t> base =
+        SeedBaseFromEnv(GetEnv, scenario->seeds().base());
+    if (!base.ok()) return BadInput(base.status().message());
+    options.seed_base = *base;
+  }
+  if (options.seed_base + options.seed_count < options.seed_base) {
+    return BadInput("seed base + seed count overflows 64 bits");
+  }
+  absl::StatusOr<ShardSpec> shard = ShardSpecFromEnv(GetEnv);
+  if (!shard.ok()) return BadInput(shard.status().message());
+  options.shard = *shard;
+  options.trace_dir = FLAGS_trace_dir;
+  if (options.trace_dir.empty()) {
+    if (const char* d = GetEnv("TEST_UNDECLARED_OUTPUTS_DIR"); d != nullptr) {
+      options.trace_dir = d;
+    }
+  }
+  options.check_determinism = FLAGS_check_determinism;
+  if (FLAGS_progress) {
+    options.progress = stderr;
+    options.progress_tty = isatty(fileno(stderr)) != 0;
+  }
+  std::unique_ptr<SeedRunner> runner = MakeRunner();
+  absl::StatusOr<SuiteReport> report = RunSuite(*runner, *scenario, options);
+  if (!report.ok()) return BadInput(report.status().message());
+  std::printf("scenario %s: seeds %llu..%llu", scenario->name().c_str(),
+              static_cast<unsigned long long>(options.seed_base),
+              static_cast<unsigned long long>(options.seed_base +
+                                              options.seed_count - 1));
+  if (options.shard.total > 1) {
+    std::printf(", shard %llu of %llu",
+                static_cast<unsigned long long>(options.shard.index),
+                static_cast<unsigned long long>(options.shard.total));
+  }
+  std::printf("\n%s", report->summary.Render().c_str());
+  for (uint64_t seed : report->failing_seeds) {
+    std::printf("failing seed %llu\n", static_cast<unsigned long long>(seed));
+  }
+  for (const std::string& path : report->trace_files) {
+    std::printf("trace written: %s\n", path.c_str());
+  }
+  if (!report->ok() && report->trace_files.empty()) {
+    std::printf("(pass --trace_dir=DIR to keep traces of failing seeds)\n");
+  }
+  return report->ok() ? kExitOk : kExitViolation;
+}
+
+int Replay(const std::string& path) {
+  absl::StatusOr<trace::Trace> t = ReadTraceFile(path);
+  if (!t.ok()) return BadInput(t.status().message());
+  std::unique_ptr<SeedRunner> runner = MakeRunner();
+  absl::StatusOr<ReplayReport> report = ReplayTrace(*runner, *t);
+  if (!report.ok()) return BadInput(report.status().message());
+  std::printf("%s", report->text.c_str());
+  return report->reproduced ? kExitOk : kExitViolation;
+}
+
+int Shrink(const std::string& path) {
+  absl::StatusOr<trace::Trace> t = ReadTraceFile(path);
+  if (!t.ok()) return BadInput(t.status().message());
+  std::unique_ptr<SeedRunner> runner = MakeRunner();
+  absl::StatusOr<ShrinkReport> report =
+      ShrinkTrace(*runner, *t, FLAGS_max_shrink_runs);
+  if (!report.ok()) return BadInput(report.status().message());
+  std::string output = FLAGS_output;
+  if (output.empty()) {
+    output = absl::EndsWith(path, ".trace")
+                 ? absl::StrCat(path.substr(0, path.size() - 6), ".min.trace")
+                 : absl::StrCat(path, ".min");
+  }
+  if (absl::Status s = WriteTraceFile(output, report->minimal); !s.ok()) {
+    return BadInput(s.message());
+  }
+  std::printf(
+      "failure: %s\nnetwork decisions: %zu -> %zu (%d runs%s)\n"
+      "minimal trace written: %s\n",
+      report->signature.c_str(), report->original_decisions,
+      report->minimal_decisions, report->runs,
+      report->budget_exhausted ? ", run budget exhausted" : "", output.c_str());
+  for (const trace::NetworkDecision& d : report->minimal.script()) {
+    std::printf("  %s %s#%llu (%s)\n",
+                trace::NetworkDecision::Action_Name(d.action()).c_str(),
+                d.link().c_str(), static_cast<unsigned long long>(d.index()),
+                d.reason().c_str());
+  }
+  return kExitOk;
+}
+
+int PrintTrace(const std::string& path) {
+  absl::StatusOr<trace::Trace> t = ReadTraceFile(path);
+  if (!t.ok()) return BadInput(t.status().message());
+  std::printf("%s", RenderTrace(*t).c_str());
+  return kExitOk;
+}
+
+int Main(int argc, char** argv) {
+  gflags::SetUsageMessage(
+      "quicsim run --scenario=FILE | replay TRACE | shrink TRACE | trace "
+      "print TRACE");
+  gflags::ParseCommandLineFlags(&argc, &argv, /*remove_flags=*/true);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty())
+    return BadInput("missing subcommand (run, replay, shrink, trace print)");
+  const std::string& command = args[0];
+  if (command == "run" && args.size() == 1) return Run();
+  if (command == "replay" && args.size() == 2) return Replay(args[1]);
+  if (command == "shrink" && args.size() == 2) return Shrink(args[1]);
+  if (command == "trace" && args.size() == 3 && args[1] == "print") {
+    return PrintTrace(args[2]);
+  }
+  return BadInput(absl::StrCat("unknown or malformed command \"", command,
+                               "\" (run, replay TRACE, shrink TRACE, trace "
+                               "print TRACE)"));
+}
+
+}  // namespace
+}  // namespace quicsim::tools
+
+int main(int argc, char** argv) { return quicsim::tools::Main(argc, argv); }

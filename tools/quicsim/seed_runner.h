@@ -1,0 +1,55 @@
+// The interface between the runner library (run, replay, shrink) and whatever
+// simulates the pairs: the endpoint layer implements SeedRunner and defines
+// MakeDefaultSeedRunner() in its own target; the quicsim binary links one.
+#ifndef QUICSIM_TOOLS_QUICSIM_SEED_RUNNER_H_
+#define QUICSIM_TOOLS_QUICSIM_SEED_RUNNER_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "scenarios/scenario.pb.h"
+#include "tools/quicsim/seed_result.h"
+#include "tools/quicsim/trace.pb.h"
+
+namespace quicsim::tools {
+
+// Per-call options of SeedRunner::RunSeed.
+struct RunSeedOptions {
+  // Fill SeedResult::trace with every event.
+  bool record_trace = false;
+  // When set: apply exactly these network decisions (matched by link name
+  // and datagram index) instead of drawing loss, Gilbert-Elliott,
+  // blackholes, reorder, duplication and corruption from the seed.
+  // Delay and jitter still come from the seed. An empty vector means "a
+  // clean network".
+  std::optional<std::vector<trace::NetworkDecision>> scripted_decisions;
+};
+
+// Runs every pair of one seed of a scenario, on one thread, deterministically:
+// the same (scenario, seed, options) must give the same events_digest.
+class SeedRunner {
+ public:
+  virtual ~SeedRunner() = default;
+
+  // Runs `seed` of `scenario` (already validated by the loader). An error
+  // means the scenario cannot run at all (e.g. an unavailable stack), not
+  // that a pair failed: failures are verdicts and violations.
+  virtual absl::StatusOr<SeedResult> RunSeed(
+      const scenarios::Scenario& scenario, uint64_t seed,
+      const RunSeedOptions& options) = 0;
+
+  // Identifies the build for traces (version, BoringSSL API, runner name).
+  virtual trace::BuildIdentity Identity() const = 0;
+};
+
+// The runner the quicsim binary uses. Defined by whichever target the binary
+// links: //tools/quicsim:unavailable_seed_runner until the endpoint layer
+// provides the real one.
+std::unique_ptr<SeedRunner> MakeDefaultSeedRunner();
+
+}  // namespace quicsim::tools
+
+#endif  // QUICSIM_TOOLS_QUICSIM_SEED_RUNNER_H_

@@ -1,0 +1,60 @@
+// `quicsim run`: every seed of this shard, judged, summarised; a trace per
+// failing seed; optionally every seed twice to check determinism.
+#ifndef QUICSIM_TOOLS_QUICSIM_SUITE_H_
+#define QUICSIM_TOOLS_QUICSIM_SUITE_H_
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "scenarios/scenario.pb.h"
+#include "tools/quicsim/seed_runner.h"
+#include "tools/quicsim/sharding.h"
+#include "tools/quicsim/summary.h"
+
+namespace quicsim::tools {
+
+// What to run and where to report.
+struct SuiteOptions {
+  // Recorded in traces.
+  std::string scenario_path;
+  uint64_t seed_base = 0;
+  uint64_t seed_count = 1;
+  ShardSpec shard;
+  // Where failing traces go; empty: none written.
+  std::string trace_dir;
+  // Run every seed twice and compare digests.
+  bool check_determinism = false;
+  // Progress output (null: none) and whether it is a terminal.
+  std::FILE* progress = nullptr;
+  bool progress_tty = false;
+};
+
+// The outcome of a suite run.
+struct SuiteReport {
+  Summary summary;
+  // Seeds this shard ran, in order.
+  std::vector<uint64_t> seeds_run;
+  // Seeds with at least one violation.
+  std::vector<uint64_t> failing_seeds;
+  // Trace files written.
+  std::vector<std::string> trace_files;
+
+  bool ok() const { return failing_seeds.empty(); }
+};
+
+// Runs the suite. Errors are setup problems (a seed the runner cannot run,
+// an unwritable trace directory), not failing pairs.
+absl::StatusOr<SuiteReport> RunSuite(SeedRunner& runner,
+                                     const scenarios::Scenario& scenario,
+                                     const SuiteOptions& options);
+
+// The file name of the trace of `seed`: "<scenario name>-seed<seed>.trace",
+// the name reduced to [A-Za-z0-9_.-].
+std::string TraceFileName(const scenarios::Scenario& scenario, uint64_t seed);
+
+}  // namespace quicsim::tools
+
+#endif  // QUICSIM_TOOLS_QUICSIM_SUITE_H_

@@ -60,8 +60,8 @@ enum FrameType : uint64_t {
 bool IsFrameAllowedAtLevel(uint64_t type, EncryptionLevel level);
 // True if `type` is a frame type of RFC 9000.
 bool IsKnownFrameType(uint64_t type);
-// True if a packet containing only frames of this type is not ack-eliciting
-// (ACK, PADDING, CONNECTION_CLOSE; §13.2).
+// True if a frame of this type makes its packet ack-eliciting: every type
+// except ACK, PADDING and CONNECTION_CLOSE (§13.2).
 bool IsAckElicitingFrameType(uint64_t type);
 
 // A run of PADDING bytes (consecutive 0x00 bytes are decoded as one).

@@ -32,11 +32,17 @@ bool PeerOfCloseAgrees(const Expectations& expect, const Verdict& closer,
                        const Verdict& peer) {
   if (peer.kind == VerdictKind::kClosedReceived ||
       peer.kind == VerdictKind::kClosedSent) {
+    if (closer.kind == VerdictKind::kAborted) return false;
     return peer.error_code == closer.error_code &&
            (closer.kind == VerdictKind::kClosedSent ||
             peer.kind == VerdictKind::kClosedSent);
   }
-  if (closer.kind != VerdictKind::kClosedSent) return false;
+  // Only a side that sent its close (or never sent anything) can have a
+  // peer that timed out or heard nothing.
+  if (closer.kind != VerdictKind::kClosedSent &&
+      closer.kind != VerdictKind::kAborted) {
+    return false;
+  }
   if (peer.kind == VerdictKind::kTimedOut) return expect.allow_peer_timeout();
   if (peer.kind == VerdictKind::kNone) return expect.allow_peer_silent();
   return false;

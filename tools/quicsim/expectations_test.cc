@@ -80,6 +80,16 @@ TEST(ExpectationsTest, SilentPeerOnlyWhenAllowed) {
   EXPECT_TRUE(Oracles(e, Sent(0x0c), Verdict{}).empty());
 }
 
+TEST(ExpectationsTest, AbortBeforeClientHello) {
+  const Verdict aborted{VerdictKind::kAborted, 0x0c, sim::Duration::Zero()};
+  Expectations e = Closed(0x0c);
+  e.set_allow_peer_silent(true);
+  EXPECT_TRUE(Oracles(e, aborted, Verdict{}).empty());
+  // An aborted client sent nothing, so the server cannot have received it.
+  EXPECT_EQ(Oracles(e, aborted, Received(0x0c)),
+            std::vector<std::string>{"verdicts_agree"});
+}
+
 TEST(ExpectationsTest, HandshakeTimeBound) {
   Expectations e;
   e.set_outcome(Expectations::CONFIRMED);

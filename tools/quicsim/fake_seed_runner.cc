@@ -196,9 +196,10 @@ absl::StatusOr<SeedResult> FakeSeedRunner::RunSeed(
       pair.server = {VerdictKind::kTimedOut, 0,
                      took + sim::Duration::Seconds(30)};
     } else if (has_fault) {
-      const Verdict closer{VerdictKind::kClosedSent, fault.code, took};
+      Verdict closer{VerdictKind::kClosedSent, fault.code, took};
       Verdict peer{VerdictKind::kClosedReceived, fault.code, took + rtt / 2};
       if (scenario.client().fault() == scenarios::ABORT_BEFORE_CLIENT_HELLO) {
+        closer.kind = VerdictKind::kAborted;
         peer = Verdict{};
       }
       const EndpointConfig& receiver =

@@ -14,6 +14,8 @@ const char* VerdictKindName(VerdictKind kind) {
       return "CLOSED_RECEIVED";
     case VerdictKind::kTimedOut:
       return "TIMED_OUT";
+    case VerdictKind::kAborted:
+      return "ABORTED";
   }
   return "?";
 }
@@ -35,6 +37,9 @@ trace::SideVerdict VerdictToProto(const Verdict& verdict) {
       break;
     case VerdictKind::kTimedOut:
       out.set_kind(trace::SideVerdict::TIMED_OUT);
+      break;
+    case VerdictKind::kAborted:
+      out.set_kind(trace::SideVerdict::ABORTED);
       break;
   }
   out.set_error_code(verdict.error_code);

@@ -20,13 +20,15 @@ enum class VerdictKind {
   kNone,
   // Handshake confirmed (RFC 9001 §4.1.2).
   kConfirmed,
-  // Closed with a CONNECTION_CLOSE it sent, or a local error with nothing
-  // sent (error_code still set).
+  // Closed with a CONNECTION_CLOSE it sent.
   kClosedSent,
   // Closed by a CONNECTION_CLOSE it received.
   kClosedReceived,
   // Ended by idle timeout.
   kTimedOut,
+  // Failed locally before sending anything (e.g. the application aborted at
+  // FirstFlightReady); error_code says why.
+  kAborted,
 };
 
 // "CONFIRMED", "CLOSED_SENT", ...
@@ -35,14 +37,16 @@ const char* VerdictKindName(VerdictKind kind);
 // One side's verdict.
 struct Verdict {
   VerdictKind kind = VerdictKind::kNone;
-  // QUIC error code (transport, or 0x100 + TLS alert) for the CLOSED kinds.
+  // QUIC error code (transport, or 0x100 + TLS alert) for the CLOSED kinds
+  // and kAborted.
   uint64_t error_code = 0;
   // From the pair's start to the verdict.
   sim::Duration handshake_time;
 
   bool closed() const {
     return kind == VerdictKind::kClosedSent ||
-           kind == VerdictKind::kClosedReceived;
+           kind == VerdictKind::kClosedReceived ||
+           kind == VerdictKind::kAborted;
   }
 };
 

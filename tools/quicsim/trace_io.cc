@@ -61,7 +61,8 @@ std::string DecisionText(const trace::NetworkDecision& d) {
 std::string SideText(const trace::SideVerdict& v) {
   std::string out = trace::SideVerdict::Kind_Name(v.kind());
   if (v.kind() == trace::SideVerdict::CLOSED_SENT ||
-      v.kind() == trace::SideVerdict::CLOSED_RECEIVED || v.error_code() != 0) {
+      v.kind() == trace::SideVerdict::CLOSED_RECEIVED ||
+      v.kind() == trace::SideVerdict::ABORTED || v.error_code() != 0) {
     absl::StrAppend(&out, absl::StrFormat(" 0x%x", v.error_code()));
   }
   if (v.kind() != trace::SideVerdict::NONE) {

@@ -1,0 +1,375 @@
+// A QUIC v1 connection, client or server, driving the synchronous TLS engine
+// on the simulator: CRYPTO streams per level, packet protection, ACKs, RFC
+// 9002 loss detection and PTO, the anti-amplification limit, key discard,
+// Retry and Version Negotiation (client side), 0-RTT, and closing/draining
+// (RFC 9000 §10.2). It ends with a Verdict.
+//
+// The connection does not own a network address: a client is the
+// DatagramReceiver of its address (see ClientEndpoint), a server connection is
+// created by a ServerEndpoint on the first valid Initial.
+#ifndef QUICSIM_ENDPOINTS_CONNECTION_H_
+#define QUICSIM_ENDPOINTS_CONNECTION_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/types/span.h"
+#include "endpoints/ack_tracker.h"
+#include "endpoints/crypto_stream.h"
+#include "endpoints/frames.h"
+#include "endpoints/loss_detector.h"
+#include "endpoints/packet_header.h"
+#include "endpoints/packet_protection.h"
+#include "endpoints/perspective.h"
+#include "endpoints/transport_parameters.h"
+#include "endpoints/types.h"
+#include "endpoints/verdict.h"
+#include "sim/alarm.h"
+#include "sim/datagram.h"
+#include "sim/network.h"
+#include "sim/random.h"
+#include "sim/scheduler.h"
+#include "sim/trace.h"
+#include "tls/context.h"
+#include "tls/engine.h"
+#include "tls/random.h"
+#include "tls/session.h"
+
+namespace quicsim::endpoints {
+
+// Faults the QUIC layer injects (design brief, error-injection table, endpoint
+// rows). TLS rows are tls::FaultInjection in the tls::Context.
+struct EndpointFaults {
+  // Server: its transport parameters carry an invalid value
+  // (max_udp_payload_size 1000), which the client must reject with
+  // TRANSPORT_PARAMETER_ERROR.
+  bool invalid_transport_parameters = false;
+  // Server: the application refuses the client's transport parameters
+  // (TransportParametersRequired), closing with TRANSPORT_PARAMETER_ERROR.
+  bool refuse_peer_transport_parameters = false;
+  // Every datagram carrying this side's CONNECTION_CLOSE is lost on the way
+  // out (the peer must fall back to its idle timeout).
+  bool lose_connection_close = false;
+};
+
+// Receives what a connection does on the wire, for the oracles. Every
+// datagram the connection sends or accepts is reported, none sampled.
+class ConnectionObserver {
+ public:
+  virtual ~ConnectionObserver() = default;
+  // A datagram left the connection; `levels` is a bit set of the
+  // EncryptionLevels of its packets (1 << level).
+  virtual void OnDatagramSent(Perspective self, size_t bytes, uint8_t levels,
+                              bool has_connection_close) {}
+  // A datagram reached the connection (before any processing).
+  virtual void OnDatagramReceived(Perspective self, size_t bytes) {}
+  // The server considers the client's address validated.
+  virtual void OnAddressValidated(Perspective self) {}
+  // Keys of `level` were discarded (both directions).
+  virtual void OnKeysDiscarded(Perspective self, EncryptionLevel level) {}
+  // A packet at `level` was sent.
+  virtual void OnPacketSent(Perspective self, EncryptionLevel level) {}
+  // The connection entered the closing (sent) or draining (received) state
+  // or finished its closing/draining period.
+  virtual void OnClosingPeriodEnded(Perspective self) {}
+  // The verdict became final.
+  virtual void OnVerdict(Perspective self, const Verdict& verdict) {}
+};
+
+// Everything a connection needs to know at creation.
+struct ConnectionOptions {
+  Perspective perspective = Perspective::kClient;
+  // Shared TLS state (must outlive the connection).
+  tls::Context* tls_context = nullptr;
+  sim::Address local;
+  sim::Address peer;
+  // Client: the version of its first Initial. Anything but v1 provokes a
+  // Version Negotiation packet, after which the client retries with v1.
+  uint32_t initial_version = kQuicVersion1;
+  // Largest UDP payload this side sends.
+  size_t max_datagram_size = 1200;
+  // Our max_idle_timeout transport parameter.
+  sim::Duration idle_timeout = sim::Duration::Seconds(30);
+  sim::Duration max_ack_delay = sim::Duration::Millis(25);
+  // Length of the connection IDs this side issues.
+  size_t connection_id_length = 8;
+  // Client: a session to resume (0-RTT if it allows it and early_data).
+  tls::Session resume_session;
+  // Client: bytes sent on stream 0 (with FIN): in 0-RTT when it can, else in
+  // 1-RTT. Server: the number of stream bytes it waits for before its side
+  // is done.
+  std::vector<uint8_t> request;
+  size_t expect_request_bytes = 0;
+  // Client: keep running after confirmation until a session ticket arrives.
+  bool wait_for_session_ticket = false;
+  EndpointFaults faults;
+  // Server: the connection IDs the ServerEndpoint saw / chose.
+  ConnectionId original_dcid;  // the client's first DCID
+  std::optional<ConnectionId> retry_scid;
+  ConnectionId client_initial_dcid;  // DCID of the Initial that created us
+};
+
+// What a finished connection reports besides its verdict.
+struct ConnectionStats {
+  uint64_t datagrams_sent = 0;
+  uint64_t datagrams_received = 0;
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+  uint64_t packets_sent = 0;
+  uint64_t packets_received = 0;
+  uint64_t packets_dropped = 0;
+  uint64_t packets_lost = 0;
+  uint64_t ptos = 0;
+};
+
+// One QUIC connection; see the file comment.
+class Connection {
+ public:
+  // `scheduler`, `network`, `trace` (may be null) and `observer` (may be
+  // null) must outlive the connection. `rng_seed` seeds its own streams.
+  Connection(ConnectionOptions options, sim::Scheduler* scheduler,
+             sim::Network* network, uint64_t rng_seed, std::string actor,
+             sim::TraceSink* trace, ConnectionObserver* observer);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Client: starts the handshake (sends the first flight). Server: prepares
+  // the TLS engine; the first datagram comes through OnDatagram.
+  void Start();
+  // A datagram addressed to this connection arrived (now). `observed`: the
+  // caller already reported it to the observer.
+  void OnDatagram(sim::Datagram datagram, bool observed = false);
+  // Stops every timer and ignores further input (the run is over).
+  void Stop();
+  // Server: the client's address was validated before the connection
+  // existed (a valid Retry token, RFC 9000 §8.1.2).
+  void MarkAddressValidated();
+
+  const Verdict& verdict() const { return verdict_; }
+  // True when nothing more will happen: the verdict is final and any
+  // closing/draining period or post-confirmation work (tickets, request
+  // delivery) is over.
+  bool done() const { return done_; }
+  Perspective perspective() const { return options_.perspective; }
+  const ConnectionStats& stats() const { return stats_; }
+  // Client: the newest session ticket received (invalid if none).
+  const tls::Session& received_session() const { return received_session_; }
+  // Server: stream bytes received, and whether they came in 0-RTT.
+  size_t request_bytes_received() const { return request_received_; }
+  bool request_in_0rtt() const { return request_in_0rtt_; }
+  const tls::Engine* engine() const { return engine_.get(); }
+  const std::string& actor() const { return actor_; }
+  // Called once when done() becomes true.
+  void set_on_done(absl::AnyInvocable<void()> on_done) {
+    on_done_ = std::move(on_done);
+  }
+
+ private:
+  // A seeded stream for TLS (the RAND_bytes interposer draws from it).
+  class TlsRandom : public tls::RandomStream {
+   public:
+    explicit TlsRandom(sim::Rng rng) : rng_(rng) {}
+    void Fill(absl::Span<uint8_t> out) override {
+      rng_.Fill(out.data(), out.size());
+    }
+
+   private:
+    sim::Rng rng_;
+  };
+
+  // What one sent packet carried, to act on its acknowledgement or loss.
+  struct SentRecord {
+    EncryptionLevel level = EncryptionLevel::kInitial;
+    uint64_t crypto_offset = 0;
+    uint32_t crypto_length = 0;
+    bool handshake_done = false;
+    bool stream = false;
+    uint64_t largest_acked_in_ack = 0;
+    bool has_ack = false;
+  };
+
+  struct LevelState {
+    std::unique_ptr<PacketProtector> read;
+    std::unique_ptr<PacketProtector> write;
+    bool discarded = false;
+  };
+
+  enum class State {
+    kIdle,
+    kHandshake,
+    kConfirmed,
+    kClosing,
+    kDraining,
+    kFinished
+  };
+
+  // ---- Input ----
+  void ProcessPacket(const PacketHeader& header, absl::Span<uint8_t> packet,
+                     size_t datagram_size, bool* validated_by_handshake);
+  void ProcessVersionNegotiation(const PacketHeader& header);
+  void ProcessRetry(const PacketHeader& header);
+  absl::Status ProcessFrames(EncryptionLevel level,
+                             absl::Span<const uint8_t> payload,
+                             bool* ack_eliciting);
+  absl::Status OnAckFrame(EncryptionLevel level, const AckFrame& ack);
+  absl::Status OnCryptoFrame(EncryptionLevel level, uint64_t offset,
+                             absl::Span<const uint8_t> data);
+  void OnConnectionClose(uint64_t code, absl::string_view reason);
+
+  // ---- TLS ----
+  absl::Status DrainTlsEvents();
+  absl::Status OnPeerTransportParameters(absl::Span<const uint8_t> bytes);
+  absl::StatusOr<std::vector<uint8_t>> LocalTransportParameters();
+  absl::Status InstallKeys(bool write, tls::Level level, uint16_t suite,
+                           absl::Span<const uint8_t> secret);
+  void OnHandshakeComplete();
+  void ConfirmHandshake();
+  void DiscardKeys(EncryptionLevel level);
+
+  // ---- Output ----
+  void SendPending();
+  // Builds and sends one datagram; false if there was nothing to send.
+  bool SendOneDatagram();
+  bool HasDataToSend(EncryptionLevel level) const;
+  void SendVersionProbe();
+  void SendConnectionClosePackets();
+  void Transmit(std::vector<uint8_t> payload, uint8_t levels, bool has_close);
+
+  // ---- Timers and state ----
+  void OnLossDetectionAlarm();
+  void OnAckAlarm();
+  void OnIdleAlarm();
+  void OnCloseAlarm();
+  void OnVersionAlarm();
+  void UpdateRecoveryFlags();
+  void ArmTimers();
+  void ResetIdleTimer();
+  sim::Duration CurrentPto() const;
+  // Closes with `code` (sent to the peer at every level with keys).
+  void CloseConnection(uint64_t code, absl::string_view reason);
+  void CloseWithStatus(const absl::Status& status);
+  void SetVerdict(Verdict::Kind kind, uint64_t code, absl::string_view reason);
+  void MaybeDone();
+  void Trace(absl::string_view kind, const std::string& details);
+  bool TraceOn() const { return sim::TraceOn(trace_); }
+
+  EncryptionLevel LevelFromTls(tls::Level level) const {
+    return static_cast<EncryptionLevel>(level);
+  }
+  LevelState& L(EncryptionLevel level) {
+    return levels_[static_cast<int>(level)];
+  }
+  const LevelState& L(EncryptionLevel level) const {
+    return levels_[static_cast<int>(level)];
+  }
+  CryptoStream& Crypto(EncryptionLevel level) {
+    return crypto_[static_cast<int>(SpaceOf(level))];
+  }
+  AckTracker& Acks(PacketNumberSpace space) {
+    return *acks_[static_cast<int>(space)];
+  }
+  bool is_client() const {
+    return options_.perspective == Perspective::kClient;
+  }
+  bool AddressValidated() const { return is_client() || address_validated_; }
+  uint64_t AmplificationBudget() const;
+
+  ConnectionOptions options_;
+  sim::Scheduler* scheduler_;
+  sim::Network* network_;
+  std::string actor_;
+  sim::TraceSink* trace_;
+  ConnectionObserver* observer_;
+  sim::Rng rng_;
+  TlsRandom tls_random_;
+  std::unique_ptr<tls::Engine> engine_;
+
+  State state_ = State::kIdle;
+  Verdict verdict_;
+  sim::Time start_time_;
+  bool done_ = false;
+  absl::AnyInvocable<void()> on_done_;
+
+  // Connection IDs.
+  ConnectionId local_cid_;
+  ConnectionId peer_cid_;  // the DCID we send to
+  ConnectionId original_dcid_;
+  std::optional<ConnectionId> retry_scid_;
+  ConnectionId peer_initial_scid_;
+  bool received_from_peer_ = false;
+  std::vector<uint8_t> retry_token_;
+  uint32_t version_ = kQuicVersion1;
+  bool awaiting_version_negotiation_ = false;
+  int version_probes_sent_ = 0;
+
+  LevelState levels_[4];
+  CryptoStream crypto_[kNumPacketNumberSpaces];
+  std::unique_ptr<AckTracker> acks_[kNumPacketNumberSpaces];
+  uint64_t next_pn_[kNumPacketNumberSpaces] = {0, 0, 0};
+  bool has_largest_received_[kNumPacketNumberSpaces] = {false, false, false};
+  uint64_t largest_received_[kNumPacketNumberSpaces] = {0, 0, 0};
+  int probes_pending_[kNumPacketNumberSpaces] = {0, 0, 0};
+  LossDetector loss_;
+  RecoveryOutcome outcome_;
+  absl::flat_hash_map<uint64_t, SentRecord> sent_records_;
+  uint64_t next_token_ = 1;
+
+  // Peer transport parameters.
+  bool have_peer_params_ = false;
+  uint64_t peer_ack_delay_exponent_ = 3;
+  sim::Duration idle_timeout_;
+
+  // Address validation and amplification (server).
+  bool address_validated_ = false;
+  uint64_t bytes_received_before_validation_ = 0;
+  uint64_t bytes_sent_before_validation_ = 0;
+  bool peer_completed_address_validation_ = false;  // client's view
+
+  // Handshake progress.
+  bool handshake_complete_ = false;
+  bool handshake_done_pending_ = false;  // server must (re)send HANDSHAKE_DONE
+  bool handshake_done_acked_ = false;
+  bool sent_handshake_packet_ = false;
+  bool early_data_rejected_ = false;
+  tls::Session received_session_;
+
+  // Stream 0 (client request / server receipt).
+  bool request_pending_ = false;
+  bool request_acked_ = false;
+  size_t request_received_ = 0;
+  bool request_in_0rtt_ = false;
+  bool request_fin_ = false;
+
+  // Closing.
+  uint64_t close_code_ = 0;
+  std::string close_reason_;
+  int close_responses_ = 0;
+  uint64_t ack_eliciting_sent_since_receive_ = 0;
+
+  // Undecryptable packets held until their keys arrive (RFC 9001 §5.7).
+  struct Buffered {
+    std::vector<uint8_t> bytes;
+    EncryptionLevel level;
+    size_t datagram_size;
+  };
+  std::vector<Buffered> undecryptable_;
+
+  ConnectionStats stats_;
+  sim::Alarm loss_alarm_;
+  sim::Alarm ack_alarm_;
+  sim::Alarm idle_alarm_;
+  sim::Alarm close_alarm_;
+  sim::Alarm version_alarm_;
+  std::vector<PacketNumberRange> range_scratch_;
+};
+
+}  // namespace quicsim::endpoints
+
+#endif  // QUICSIM_ENDPOINTS_CONNECTION_H_

@@ -1,0 +1,486 @@
+// Handshakes between our client and server on the simulated network: clean
+// and impaired links, Retry, Version Negotiation, resumption and 0-RTT, the
+// amplification limit, and the error-injection rows of the design brief.
+#include "endpoints/connection.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "endpoints/handshake_pair.h"
+#include "gtest/gtest.h"
+#include "sim/impairment.h"
+#include "sim/link.h"
+#include "sim/network.h"
+#include "sim/scheduler.h"
+#include "sim/trace.h"
+#include "tls/context.h"
+#include "tls/test_pki.h"
+
+namespace quicsim::endpoints {
+namespace {
+
+using sim::Duration;
+
+const tls::TestChain& Chain(int length = 2, size_t cert_size = 0) {
+  static auto* chains = new std::map<std::pair<int, size_t>, tls::TestChain>;
+  auto key = std::make_pair(length, cert_size);
+  auto it = chains->find(key);
+  if (it == chains->end()) {
+    tls::TestPkiOptions options;
+    options.chain_length = length;
+    options.target_certificate_size = cert_size;
+    absl::StatusOr<tls::TestChain> chain = tls::MakeTestChain(options);
+    QUICSIM_CHECK(chain.ok());
+    it = chains->emplace(key, *chain).first;
+  }
+  return it->second;
+}
+
+struct Contexts {
+  std::unique_ptr<tls::Context> client;
+  std::unique_ptr<tls::Context> server;
+};
+
+struct ContextOptions {
+  int chain_length = 2;
+  size_t cert_size = 0;
+  bool enable_0rtt = false;
+  tls::FaultInjection client_faults;
+  tls::FaultInjection server_faults;
+};
+
+Contexts MakeContexts(const ContextOptions& o = {}) {
+  const tls::TestChain& chain = Chain(o.chain_length, o.cert_size);
+  tls::Config server;
+  server.role = tls::Role::kServer;
+  server.certificate_chain = chain.chain;
+  server.private_key = chain.private_key;
+  server.enable_0rtt = o.enable_0rtt;
+  server.faults = o.server_faults;
+  tls::Config client;
+  client.role = tls::Role::kClient;
+  client.trust_anchors = {chain.root};
+  client.enable_0rtt = o.enable_0rtt;
+  client.enable_session_events = true;
+  client.faults = o.client_faults;
+  Contexts c;
+  c.client = *tls::Context::Create(client);
+  c.server = *tls::Context::Create(server);
+  return c;
+}
+
+// A network with one link per direction and any number of pairs.
+class World {
+ public:
+  explicit World(uint64_t seed, sim::LinkConfig link = DefaultLink())
+      : seed_(seed), network_(&scheduler_, seed, &trace_) {
+    c2s_ = network_.AddLink("c2s", link);
+    s2c_ = network_.AddLink("s2c", link);
+  }
+  static sim::LinkConfig DefaultLink() {
+    sim::LinkConfig link;
+    link.delay = Duration::Millis(10);
+    return link;
+  }
+  sim::Link* c2s() { return c2s_; }
+  sim::Link* s2c() { return s2c_; }
+  sim::Network& network() { return network_; }
+  sim::TraceRecorder& trace() { return trace_; }
+  sim::Scheduler& scheduler() { return scheduler_; }
+
+  HandshakePair* AddPair(
+      const Contexts& contexts,
+      absl::AnyInvocable<void(HandshakePairOptions&)> edit = nullptr) {
+    const int i = static_cast<int>(pairs_.size());
+    HandshakePairOptions options;
+    options.client.tls_context = contexts.client.get();
+    options.client.local = sim::Address::V4(10, 0, 0, 1, 40000 + i);
+    options.server.connection.tls_context = contexts.server.get();
+    options.server.connection.local = sim::Address::V4(10, 0, 1, 1, 443 + i);
+    options.client_to_server = c2s_;
+    options.server_to_client = s2c_;
+    if (edit) edit(options);
+    pairs_.push_back(std::make_unique<HandshakePair>(
+        std::move(options), &scheduler_, &network_, seed_,
+        absl::StrFormat("pair/%d", i), &trace_));
+    HandshakePair* pair = pairs_.back().get();
+    pair->set_on_done([pair] { pair->Stop(); });
+    EXPECT_TRUE(pair->Start().ok());
+    return pair;
+  }
+
+  ~World() {
+    if (::testing::Test::HasFailure()) {
+      const auto& events = trace_.events();
+      const size_t from = events.size() > 150 ? events.size() - 150 : 0;
+      for (size_t i = from; i < events.size(); ++i) {
+        std::fprintf(stderr, "%s\n", events[i].ToString().c_str());
+      }
+    }
+  }
+
+  sim::RunResult Run(Duration limit = Duration::Seconds(120)) {
+    scheduler_.set_limits(
+        {.max_events = 5'000'000, .max_time = sim::Time::Zero() + limit});
+    return scheduler_.RunUntilIdle();
+  }
+
+ private:
+  uint64_t seed_;
+  sim::Scheduler scheduler_;
+  sim::TraceRecorder trace_;
+  sim::Network network_;
+  sim::Link* c2s_;
+  sim::Link* s2c_;
+  std::vector<std::unique_ptr<HandshakePair>> pairs_;
+};
+
+void ExpectConfirmed(const HandshakePair& pair) {
+  EXPECT_EQ(pair.client_verdict().kind, Verdict::Kind::kConfirmed)
+      << VerdictToString(pair.client_verdict());
+  EXPECT_EQ(pair.server_verdict().kind, Verdict::Kind::kConfirmed)
+      << VerdictToString(pair.server_verdict());
+  EXPECT_TRUE(pair.oracle().violations().empty())
+      << pair.oracle().violations().front().oracle << ": "
+      << pair.oracle().violations().front().detail;
+}
+
+// Both sides end with `code`: one sent it, the other received it.
+void ExpectClosedWith(const HandshakePair& pair, uint64_t code,
+                      Perspective sender) {
+  const Verdict& sent = sender == Perspective::kClient ? pair.client_verdict()
+                                                       : pair.server_verdict();
+  const Verdict& received = sender == Perspective::kClient
+                                ? pair.server_verdict()
+                                : pair.client_verdict();
+  EXPECT_EQ(sent.kind, Verdict::Kind::kClosedSent) << VerdictToString(sent);
+  EXPECT_EQ(sent.code, code) << VerdictToString(sent);
+  EXPECT_EQ(received.kind, Verdict::Kind::kClosedReceived)
+      << VerdictToString(received);
+  EXPECT_EQ(received.code, code) << VerdictToString(received);
+  EXPECT_TRUE(pair.oracle().violations().empty());
+}
+
+TEST(ConnectionTest, CleanHandshakeConfirmsBothSides) {
+  Contexts contexts = MakeContexts();
+  World world(1);
+  HandshakePair* pair = world.AddPair(contexts);
+  world.Run();
+  ExpectConfirmed(*pair);
+  // 20 ms RTT: the client confirms on HANDSHAKE_DONE after two round trips
+  // (Initial/Handshake flight, then Finished -> HANDSHAKE_DONE).
+  EXPECT_EQ(pair->client_verdict().elapsed, Duration::Millis(40));
+  EXPECT_EQ(pair->server_verdict().elapsed, Duration::Millis(20));
+  EXPECT_EQ(pair->client().stats().packets_lost, 0u);
+}
+
+TEST(ConnectionTest, SameSeedSameTraceDigest) {
+  Contexts contexts = MakeContexts();
+  std::string digests[3];
+  for (int run = 0; run < 3; ++run) {
+    World world(run < 2 ? 7 : 8);
+    world.AddPair(contexts);
+    world.Run();
+    digests[run] = world.trace().DigestHex();
+  }
+  EXPECT_EQ(digests[0], digests[1]);
+  EXPECT_NE(digests[0], digests[2]);
+}
+
+TEST(ConnectionTest, HandshakeLossThirtyPercentWithBursts) {
+  // The interop runner's handshakeloss: 30% loss both ways, bursts of up to
+  // three; all 50 handshakes must complete.
+  Contexts contexts = MakeContexts();
+  int confirmed = 0;
+  for (uint64_t seed = 1; seed <= 50; ++seed) {
+    World world(seed);
+    for (sim::Link* link : {world.c2s(), world.s2c()}) {
+      sim::GilbertElliottLoss::Params ge;
+      ge.p = 0.3 / 0.7 * (1.0 / 2.0);  // stationary loss 30%, mean burst 2
+      ge.r = 0.5;
+      link->AddImpairment(std::make_unique<sim::GilbertElliottLoss>(
+          ge, world.network().MakeRng(link->name() + "/loss")));
+    }
+    HandshakePair* pair = world.AddPair(contexts);
+    world.Run(Duration::Seconds(60));
+    if (pair->client_verdict().kind == Verdict::Kind::kConfirmed &&
+        pair->server_verdict().kind == Verdict::Kind::kConfirmed) {
+      ++confirmed;
+    } else {
+      ADD_FAILURE() << "seed " << seed << ": client "
+                    << VerdictToString(pair->client_verdict()) << ", server "
+                    << VerdictToString(pair->server_verdict());
+    }
+    EXPECT_TRUE(pair->oracle().violations().empty()) << "seed " << seed;
+  }
+  EXPECT_EQ(confirmed, 50);
+}
+
+TEST(ConnectionTest, CorruptionReorderAndDuplication) {
+  Contexts contexts = MakeContexts();
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    World world(seed);
+    for (sim::Link* link : {world.c2s(), world.s2c()}) {
+      link->AddImpairment(std::make_unique<sim::Corrupt>(
+          0.3, 3, world.network().MakeRng(link->name() + "/corrupt")));
+      link->AddImpairment(std::make_unique<sim::Reorder>(
+          0.3, Duration::Millis(15),
+          world.network().MakeRng(link->name() + "/reorder")));
+      link->AddImpairment(std::make_unique<sim::Duplicate>(
+          0.3, world.network().MakeRng(link->name() + "/dup")));
+    }
+    HandshakePair* pair = world.AddPair(contexts);
+    world.Run(Duration::Seconds(60));
+    SCOPED_TRACE(absl::StrFormat("seed %d", seed));
+    ExpectConfirmed(*pair);
+  }
+}
+
+TEST(ConnectionTest, LongDelay) {
+  Contexts contexts = MakeContexts();
+  sim::LinkConfig link;
+  link.delay = Duration::Millis(750);
+  World world(3, link);
+  HandshakePair* pair = world.AddPair(contexts);
+  world.Run();
+  ExpectConfirmed(*pair);
+  EXPECT_EQ(pair->client_verdict().elapsed, Duration::Millis(3000));
+}
+
+TEST(ConnectionTest, Retry) {
+  Contexts contexts = MakeContexts();
+  World world(4);
+  HandshakePair* pair = world.AddPair(
+      contexts, [](HandshakePairOptions& o) { o.server.retry = true; });
+  world.Run();
+  ExpectConfirmed(*pair);
+  EXPECT_EQ(pair->server_endpoint().retries_sent(), 1u);
+  // One extra round trip for the Retry.
+  EXPECT_EQ(pair->client_verdict().elapsed, Duration::Millis(60));
+}
+
+TEST(ConnectionTest, VersionNegotiation) {
+  Contexts contexts = MakeContexts();
+  World world(5);
+  HandshakePair* pair = world.AddPair(contexts, [](HandshakePairOptions& o) {
+    o.client.initial_version = 0x1a2a3a4a;
+  });
+  world.Run();
+  ExpectConfirmed(*pair);
+  EXPECT_EQ(pair->server_endpoint().version_negotiations_sent(), 1u);
+  EXPECT_EQ(pair->client_verdict().elapsed, Duration::Millis(60));
+}
+
+TEST(ConnectionTest, ResumptionWithZeroRttAccepted) {
+  ContextOptions co;
+  co.enable_0rtt = true;
+  Contexts contexts = MakeContexts(co);
+  World world(6);
+  HandshakePair* first = world.AddPair(contexts, [](HandshakePairOptions& o) {
+    o.client.wait_for_session_ticket = true;
+  });
+  world.Run();
+  ExpectConfirmed(*first);
+  ASSERT_TRUE(first->client().received_session().valid());
+  tls::Session session = first->client().received_session();
+  EXPECT_TRUE(session.early_data_capable());
+
+  const std::vector<uint8_t> request = {'G', 'E', 'T', ' ', '/'};
+  HandshakePair* second = world.AddPair(contexts, [&](HandshakePairOptions& o) {
+    o.client.resume_session = session;
+    o.client.request = request;
+    o.server.connection.expect_request_bytes = request.size();
+  });
+  world.Run();
+  ExpectConfirmed(*second);
+  EXPECT_TRUE(second->client_verdict().resumed);
+  EXPECT_TRUE(second->client_verdict().early_data_accepted);
+  ASSERT_NE(second->server(), nullptr);
+  EXPECT_EQ(second->server()->request_bytes_received(), request.size());
+  EXPECT_TRUE(second->server()->request_in_0rtt());
+}
+
+TEST(ConnectionTest, ZeroRttRejectedRequestArrivesIn1Rtt) {
+  ContextOptions co;
+  co.enable_0rtt = true;
+  Contexts first_contexts = MakeContexts(co);
+  World world(7);
+  HandshakePair* first = world.AddPair(
+      first_contexts,
+      [](HandshakePairOptions& o) { o.client.wait_for_session_ticket = true; });
+  world.Run();
+  ASSERT_TRUE(first->client().received_session().valid());
+  // A server with another early-data context rejects the 0-RTT attempt
+  // (quic_parameter_mismatch) but still resumes.
+  tls::Config server = first_contexts.server->config();
+  server.early_data_context = {'o', 't', 'h', 'e', 'r'};
+  Contexts second_contexts;
+  second_contexts.client = nullptr;
+  second_contexts.server = *tls::Context::Create(server);
+  const std::vector<uint8_t> request = {'G', 'E', 'T'};
+  HandshakePair* second = world.AddPair(
+      {std::move(first_contexts.client), std::move(second_contexts.server)},
+      [&](HandshakePairOptions& o) {
+        o.client.resume_session = first->client().received_session();
+        o.client.request = request;
+        o.server.connection.expect_request_bytes = request.size();
+      });
+  world.Run();
+  ExpectConfirmed(*second);
+  EXPECT_FALSE(second->client_verdict().early_data_accepted);
+  ASSERT_NE(second->server(), nullptr);
+  EXPECT_EQ(second->server()->request_bytes_received(), request.size());
+  EXPECT_FALSE(second->server()->request_in_0rtt());
+}
+
+TEST(ConnectionTest, AmplificationLimitWithLargeChain) {
+  // Nine certificates of ~1 KB while the client's 2nd to 7th datagrams are
+  // lost: the oracle checks every server datagram against 3x.
+  ContextOptions co;
+  co.chain_length = 9;
+  co.cert_size = 1000;
+  Contexts contexts = MakeContexts(co);
+  World world(8);
+  world.c2s()->AddImpairment(
+      std::make_unique<sim::DropNth>(std::vector<uint64_t>{1, 2, 3, 4, 5, 6}));
+  HandshakePair* pair = world.AddPair(contexts);
+  world.Run();
+  ExpectConfirmed(*pair);
+  EXPECT_GT(pair->oracle().server_sent_unvalidated(), 0u);
+  EXPECT_LE(pair->oracle().server_sent_unvalidated(),
+            3 * pair->oracle().server_received_unvalidated());
+}
+
+struct FaultCase {
+  std::string name;
+  ContextOptions contexts;
+  EndpointFaults server_faults;
+  uint64_t code;
+  Perspective sender;
+};
+
+class FaultTest : public ::testing::TestWithParam<std::tuple<FaultCase, bool>> {
+};
+
+TEST_P(FaultTest, BothSidesEndWithTheExpectedCode) {
+  const FaultCase& fault = std::get<0>(GetParam());
+  const bool lossy = std::get<1>(GetParam());
+  Contexts contexts = MakeContexts(fault.contexts);
+  for (uint64_t seed = 1; seed <= (lossy ? 10 : 1); ++seed) {
+    SCOPED_TRACE(absl::StrFormat("seed %d", seed));
+    World world(seed);
+    if (lossy) {
+      for (sim::Link* link : {world.c2s(), world.s2c()}) {
+        link->AddImpairment(std::make_unique<sim::BernoulliLoss>(
+            0.3, world.network().MakeRng(link->name() + "/loss")));
+      }
+    }
+    HandshakePair* pair = world.AddPair(contexts, [&](HandshakePairOptions& o) {
+      o.server.connection.faults = fault.server_faults;
+    });
+    world.Run(Duration::Seconds(120));
+    ExpectClosedWith(*pair, fault.code, fault.sender);
+    // Bounded virtual time: well within the idle timeout.
+    EXPECT_LT(pair->client_verdict().elapsed, Duration::Seconds(10));
+  }
+}
+
+std::vector<FaultCase> FaultCases() {
+  std::vector<FaultCase> cases;
+  {
+    FaultCase c{"alpn_mismatch", {}, {}, 0x178, Perspective::kServer};
+    c.contexts.server_faults.alpn_mismatch = true;
+    cases.push_back(c);
+  }
+  {
+    FaultCase c{
+        "refuse_transport_parameters", {}, {}, 0x08, Perspective::kServer};
+    c.server_faults.refuse_peer_transport_parameters = true;
+    cases.push_back(c);
+  }
+  {
+    FaultCase c{"no_certificate_for_sni", {}, {}, 0x128, Perspective::kServer};
+    c.contexts.server_faults.no_certificate_for_sni = true;
+    cases.push_back(c);
+  }
+  {
+    FaultCase c{"server_internal_error", {}, {}, 0x150, Perspective::kServer};
+    c.contexts.server_faults.fail_server_flight = true;
+    cases.push_back(c);
+  }
+  {
+    FaultCase c{"untrusted_certificate", {}, {}, 0x12a, Perspective::kClient};
+    c.contexts.client_faults.verify = tls::FaultInjection::Verify::kUntrusted;
+    cases.push_back(c);
+  }
+  {
+    FaultCase c{"bad_signature", {}, {}, 0x133, Perspective::kClient};
+    c.contexts.client_faults.verify =
+        tls::FaultInjection::Verify::kBadSignature;
+    cases.push_back(c);
+  }
+  {
+    FaultCase c{"invalid_server_transport_parameters",
+                {},
+                {},
+                0x08,
+                Perspective::kClient};
+    c.server_faults.invalid_transport_parameters = true;
+    cases.push_back(c);
+  }
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(ErrorInjection, FaultTest,
+                         ::testing::Combine(::testing::ValuesIn(FaultCases()),
+                                            ::testing::Bool()),
+                         [](const auto& info) {
+                           return std::get<0>(info.param).name +
+                                  (std::get<1>(info.param) ? "_lossy"
+                                                           : "_clean");
+                         });
+
+TEST(ConnectionTest, AbortBeforeClientHelloSendsNothing) {
+  ContextOptions co;
+  co.client_faults.abort_before_client_hello = true;
+  Contexts contexts = MakeContexts(co);
+  World world(9);
+  HandshakePair* pair = world.AddPair(contexts);
+  world.Run();
+  EXPECT_EQ(pair->client_verdict().kind, Verdict::Kind::kAborted);
+  EXPECT_EQ(pair->client_verdict().code, 0x150u);
+  EXPECT_EQ(pair->client().stats().datagrams_sent, 0u);
+  EXPECT_EQ(pair->server(), nullptr);
+}
+
+TEST(ConnectionTest, LostConnectionCloseEndsInIdleTimeout) {
+  ContextOptions co;
+  co.server_faults.alpn_mismatch = true;
+  Contexts contexts = MakeContexts(co);
+  World world(10);
+  HandshakePair* pair = world.AddPair(contexts, [](HandshakePairOptions& o) {
+    o.server.connection.faults.lose_connection_close = true;
+    o.client.idle_timeout = Duration::Seconds(5);
+  });
+  world.Run();
+  EXPECT_EQ(pair->server_verdict().kind, Verdict::Kind::kClosedSent);
+  EXPECT_EQ(pair->server_verdict().code, 0x178u);
+  EXPECT_EQ(pair->client_verdict().kind, Verdict::Kind::kTimedOut);
+  EXPECT_TRUE(pair->oracle().violations().empty());
+}
+
+TEST(ConnectionTest, ChaCha20Only) {
+  // Covered by the TLS context's cipher preferences when configured; here the
+  // handshake is checked to negotiate and protect with the suite BoringSSL
+  // picks by default for the platform.
+  Contexts contexts = MakeContexts();
+  World world(11);
+  HandshakePair* pair = world.AddPair(contexts);
+  world.Run();
+  ExpectConfirmed(*pair);
+}
+
+}  // namespace
+}  // namespace quicsim::endpoints

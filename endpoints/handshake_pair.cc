@@ -1,0 +1,137 @@
+#include "endpoints/handshake_pair.h"
+
+#include "absl/strings/str_format.h"
+
+namespace quicsim::endpoints {
+namespace {
+
+int Side(Perspective p) { return p == Perspective::kClient ? 0 : 1; }
+const char* SideName(Perspective p) {
+  return p == Perspective::kClient ? "client" : "server";
+}
+const char* LevelName(int level) {
+  static const char* kNames[] = {"initial", "0rtt", "handshake", "1rtt"};
+  return kNames[level];
+}
+
+}  // namespace
+
+void PairOracle::Violate(std::string oracle, std::string detail) {
+  violations_.push_back({std::move(oracle), std::move(detail)});
+}
+
+void PairOracle::OnDatagramSent(Perspective self, size_t bytes, uint8_t levels,
+                                bool has_connection_close) {
+  if (ended_[Side(self)]) {
+    Violate(
+        "sent_after_close",
+        absl::StrFormat("%s sent %d bytes after its closing/draining period",
+                        SideName(self), bytes));
+  }
+  if (self != Perspective::kServer || server_validated_) return;
+  server_sent_ += bytes;
+  ++datagrams_checked_;
+  if (server_sent_ > 3 * server_received_) {
+    Violate("amplification",
+            absl::StrFormat("server sent %d bytes having received %d before "
+                            "address validation",
+                            server_sent_, server_received_));
+  }
+}
+
+void PairOracle::OnDatagramReceived(Perspective self, size_t bytes) {
+  if (self == Perspective::kServer && !server_validated_) {
+    server_received_ += bytes;
+  }
+}
+
+void PairOracle::OnAddressValidated(Perspective self) {
+  if (self == Perspective::kServer) server_validated_ = true;
+}
+
+void PairOracle::OnKeysDiscarded(Perspective self, EncryptionLevel level) {
+  discarded_[Side(self)][static_cast<int>(level)] = true;
+}
+
+void PairOracle::OnPacketSent(Perspective self, EncryptionLevel level) {
+  if (discarded_[Side(self)][static_cast<int>(level)]) {
+    Violate(
+        "keys_discarded",
+        absl::StrFormat("%s sent a %s packet after discarding its keys",
+                        SideName(self), LevelName(static_cast<int>(level))));
+  }
+}
+
+void PairOracle::OnClosingPeriodEnded(Perspective self) {
+  ended_[Side(self)] = true;
+}
+
+HandshakePair::HandshakePair(HandshakePairOptions options,
+                             sim::Scheduler* scheduler, sim::Network* network,
+                             uint64_t seed, std::string name,
+                             sim::TraceSink* trace)
+    : name_(std::move(name)) {
+  options.client.perspective = Perspective::kClient;
+  options.server.connection.perspective = Perspective::kServer;
+  options.client.peer = options.server.connection.local;
+  options.server.connection.peer = options.client.local;
+  network->AddRoute(options.client.local, options.server.connection.local,
+                    options.client_to_server);
+  network->AddRoute(options.server.connection.local, options.client.local,
+                    options.server_to_client);
+  client_ = std::make_unique<ClientEndpoint>(
+      std::move(options.client), scheduler, network,
+      sim::Rng::StreamSeed(seed, name_ + "/client"), name_ + "/client", trace,
+      &oracle_);
+  server_ = std::make_unique<ServerEndpoint>(
+      std::move(options.server), scheduler, network,
+      sim::Rng::StreamSeed(seed, name_ + "/server"), name_ + "/server", trace,
+      &oracle_);
+  client_->connection().set_on_done([this] { CheckDone(); });
+  server_->set_on_connection(
+      [this](Connection* c) { c->set_on_done([this] { CheckDone(); }); });
+}
+
+HandshakePair::~HandshakePair() = default;
+
+absl::Status HandshakePair::Start() {
+  absl::Status status = server_->Start();
+  if (!status.ok()) return status;
+  return client_->Start();
+}
+
+bool HandshakePair::done() const {
+  const Connection& c = client_->connection();
+  const Connection* s = server_->connection();
+  if (!c.done()) return false;
+  // A client that failed before sending, or never reached the server, ends
+  // the pair alone; otherwise both sides must be done.
+  if (s == nullptr) return true;
+  if (s->done()) return true;
+  // The client is confirmed and finished: the server has nothing left that
+  // changes its verdict once it is confirmed too.
+  return c.verdict().kind == Verdict::Kind::kConfirmed &&
+         s->verdict().kind == Verdict::Kind::kConfirmed;
+}
+
+void HandshakePair::CheckDone() {
+  if (done_reported_ || !done()) return;
+  done_reported_ = true;
+  if (on_done_) on_done_();
+}
+
+void HandshakePair::Stop() {
+  client_->connection().Stop();
+  if (server_->connection() != nullptr) server_->connection()->Stop();
+}
+
+const Verdict& HandshakePair::client_verdict() const {
+  return client_->connection().verdict();
+}
+
+const Verdict& HandshakePair::server_verdict() const {
+  return server_->connection() != nullptr ? server_->connection()->verdict()
+                                          : none_;
+}
+
+}  // namespace quicsim::endpoints

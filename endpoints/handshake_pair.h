@@ -1,0 +1,110 @@
+// One simulated client/server handshake: both endpoints on a shared network,
+// the oracles that watch every datagram, and the pair's combined result.
+// Scenario runners build thousands of these on one scheduler.
+#ifndef QUICSIM_ENDPOINTS_HANDSHAKE_PAIR_H_
+#define QUICSIM_ENDPOINTS_HANDSHAKE_PAIR_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "endpoints/connection.h"
+#include "endpoints/endpoint.h"
+#include "sim/network.h"
+
+namespace quicsim::endpoints {
+
+// A broken invariant, found by an oracle.
+struct OracleViolation {
+  std::string oracle;  // "amplification", "keys_discarded", ...
+  std::string detail;
+};
+
+// Watches one pair's traffic and checks the invariants that must hold for
+// every datagram: the server's 3x anti-amplification limit before address
+// validation (RFC 9000 §8.1), no packet at a level whose keys were
+// discarded, nothing sent after the closing or draining period. It counts
+// from what the endpoints report, independently of the code that enforces
+// the limits.
+class PairOracle : public ConnectionObserver {
+ public:
+  void OnDatagramSent(Perspective self, size_t bytes, uint8_t levels,
+                      bool has_connection_close) override;
+  void OnDatagramReceived(Perspective self, size_t bytes) override;
+  void OnAddressValidated(Perspective self) override;
+  void OnKeysDiscarded(Perspective self, EncryptionLevel level) override;
+  void OnPacketSent(Perspective self, EncryptionLevel level) override;
+  void OnClosingPeriodEnded(Perspective self) override;
+
+  const std::vector<OracleViolation>& violations() const { return violations_; }
+  // Bytes the server sent and received before it validated the address.
+  uint64_t server_sent_unvalidated() const { return server_sent_; }
+  uint64_t server_received_unvalidated() const { return server_received_; }
+  uint64_t max_amplification_datagram() const { return datagrams_checked_; }
+
+ private:
+  void Violate(std::string oracle, std::string detail);
+
+  bool server_validated_ = false;
+  uint64_t server_sent_ = 0;
+  uint64_t server_received_ = 0;
+  uint64_t datagrams_checked_ = 0;
+  bool discarded_[2][4] = {};
+  bool ended_[2] = {};
+  std::vector<OracleViolation> violations_;
+};
+
+// Configuration of one pair.
+struct HandshakePairOptions {
+  ConnectionOptions client;
+  ServerEndpointOptions server;
+  // Links for each direction (owned by the network, maybe shared).
+  sim::Link* client_to_server = nullptr;
+  sim::Link* server_to_client = nullptr;
+};
+
+// One client/server pair; see the file comment.
+class HandshakePair {
+ public:
+  // `options.client.local/peer` and `options.server.connection.local` name
+  // the addresses; routes over the given links are added here.
+  HandshakePair(HandshakePairOptions options, sim::Scheduler* scheduler,
+                sim::Network* network, uint64_t seed, std::string name,
+                sim::TraceSink* trace);
+  ~HandshakePair();
+
+  // Registers both endpoints and starts the client.
+  absl::Status Start();
+  // True when both sides are done (see Connection::done()).
+  bool done() const;
+  // Stops both sides' timers (end of run).
+  void Stop();
+
+  const Verdict& client_verdict() const;
+  // The server's verdict (kNone when no connection was created).
+  const Verdict& server_verdict() const;
+  const Connection& client() const { return client_->connection(); }
+  const Connection* server() const { return server_->connection(); }
+  const ServerEndpoint& server_endpoint() const { return *server_; }
+  const PairOracle& oracle() const { return oracle_; }
+  const std::string& name() const { return name_; }
+  // Called once when done() becomes true.
+  void set_on_done(absl::AnyInvocable<void()> on_done) {
+    on_done_ = std::move(on_done);
+  }
+
+ private:
+  void CheckDone();
+
+  std::string name_;
+  PairOracle oracle_;
+  std::unique_ptr<ClientEndpoint> client_;
+  std::unique_ptr<ServerEndpoint> server_;
+  absl::AnyInvocable<void()> on_done_;
+  bool done_reported_ = false;
+  Verdict none_;
+};
+
+}  // namespace quicsim::endpoints
+
+#endif  // QUICSIM_ENDPOINTS_HANDSHAKE_PAIR_H_

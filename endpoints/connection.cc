@@ -20,7 +20,11 @@ namespace {
 constexpr size_t kMinInitialDatagramSize = 1200;
 constexpr size_t kPacketNumberLength = 2;
 constexpr size_t kMaxUndecryptablePackets = 8;
-constexpr int kMaxCloseResponses = 8;
+constexpr int kMaxCloseResponses = 16;
+// The closing period lasts 3 PTOs (RFC 9000 §10.2) but at least this long,
+// so that a peer still on its initial RTT estimate (first PTO after ~1 s,
+// then 2 s, 4 s) retransmits into it and gets the CONNECTION_CLOSE again.
+constexpr sim::Duration kMinClosingPeriod = sim::Duration::Seconds(10);
 constexpr int kMaxVersionProbes = 5;
 // Datagrams one SendPending() may emit before yielding to the scheduler.
 constexpr int kMaxDatagramsPerBurst = 32;
@@ -219,11 +223,10 @@ void Connection::OnDatagram(sim::Datagram datagram, bool observed) {
     return;
   }
   if (state_ == State::kClosing) {
-    // RFC 9000 §10.2.1: answer with CONNECTION_CLOSE, rate-limited (every
-    // power-of-two-th datagram, at most kMaxCloseResponses times).
-    ++close_responses_;
-    if ((close_responses_ & (close_responses_ - 1)) == 0 &&
-        close_responses_ <= (1 << kMaxCloseResponses)) {
+    // RFC 9000 §10.2.1: answer with CONNECTION_CLOSE, at most
+    // kMaxCloseResponses times.
+    if (close_responses_ < kMaxCloseResponses) {
+      ++close_responses_;
       SendConnectionClosePackets();
     } else if (TraceOn()) {
       Trace("datagram_dropped", "reason=closing");
@@ -1356,8 +1359,12 @@ void Connection::CloseConnection(uint64_t code, absl::string_view reason) {
   }
   SetVerdict(Verdict::Kind::kClosedSent, code, reason);
   state_ = State::kClosing;
+  // Sent twice: a single lost datagram would otherwise leave the peer to
+  // its idle timeout whenever it has nothing left to retransmit.
   SendConnectionClosePackets();
-  close_alarm_.Set(scheduler_->Now() + CurrentPto() * 3);
+  SendConnectionClosePackets();
+  close_alarm_.Set(scheduler_->Now() +
+                   std::max(CurrentPto() * 3, kMinClosingPeriod));
 }
 
 void Connection::SetVerdict(Verdict::Kind kind, uint64_t code,

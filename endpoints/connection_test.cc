@@ -317,12 +317,11 @@ TEST(ConnectionTest, ZeroRttRejectedRequestArrivesIn1Rtt) {
   tls::Config server = first_contexts.server->config();
   server.early_data_context = {'o', 't', 'h', 'e', 'r'};
   Contexts second_contexts;
-  second_contexts.client = nullptr;
+  second_contexts.client = std::move(first_contexts.client);
   second_contexts.server = *tls::Context::Create(server);
   const std::vector<uint8_t> request = {'G', 'E', 'T'};
-  HandshakePair* second = world.AddPair(
-      {std::move(first_contexts.client), std::move(second_contexts.server)},
-      [&](HandshakePairOptions& o) {
+  HandshakePair* second =
+      world.AddPair(second_contexts, [&](HandshakePairOptions& o) {
         o.client.resume_session = first->client().received_session();
         o.client.request = request;
         o.server.connection.expect_request_bytes = request.size();
@@ -469,17 +468,6 @@ TEST(ConnectionTest, LostConnectionCloseEndsInIdleTimeout) {
   EXPECT_EQ(pair->server_verdict().code, 0x178u);
   EXPECT_EQ(pair->client_verdict().kind, Verdict::Kind::kTimedOut);
   EXPECT_TRUE(pair->oracle().violations().empty());
-}
-
-TEST(ConnectionTest, ChaCha20Only) {
-  // Covered by the TLS context's cipher preferences when configured; here the
-  // handshake is checked to negotiate and protect with the suite BoringSSL
-  // picks by default for the platform.
-  Contexts contexts = MakeContexts();
-  World world(11);
-  HandshakePair* pair = world.AddPair(contexts);
-  world.Run();
-  ExpectConfirmed(*pair);
 }
 
 }  // namespace

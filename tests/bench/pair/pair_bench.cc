@@ -1,0 +1,546 @@
+// CPU time and memory per simulated QUIC handshake pair, side by side with
+// the floor (BoringSSL alone, two SSL objects in QUIC mode exchanging
+// handshake bytes in memory), in one process:
+//   BM_Floor/verify:0|1   the floor, without / with client chain verification
+//   BM_Pair/mode:0        a complete simulated pair on a clean link
+//                         (chain verification on, contexts reused, trace off)
+//   BM_Pair/mode:1        the same with trace recording on (digest only)
+//   BM_Pair/mode:2        the same under 30% Bernoulli loss both ways
+//   BM_Concurrent/N/spread  N pairs sharing one bottleneck link pair, started
+//                         at t=0 (spread:0) or over 1 s (spread:1), run
+//                         until idle; CPU per handshake and heap per pair.
+// Ends with a table of absolute figures and ratios against the targets of
+// the performance budget.
+#include <malloc.h>
+#include <openssl/err.h>
+#include <openssl/pool.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "benchmark/benchmark.h"
+#include "endpoints/handshake_pair.h"
+#include "sim/impairment.h"
+#include "sim/link.h"
+#include "sim/network.h"
+#include "sim/scheduler.h"
+#include "sim/trace.h"
+#include "tls/context.h"
+#include "tls/test_pki.h"
+
+namespace quicsim::bench {
+namespace {
+
+using tls::MakeTestChain;
+using tls::TestChain;
+
+const std::vector<uint8_t> kClientParams(24, 1);
+const std::vector<uint8_t> kServerParams(40, 2);
+
+const TestChain& Chain() {
+  static const TestChain* chain = new TestChain(*MakeTestChain({}));
+  return *chain;
+}
+
+// ---- Floor: BoringSSL only ----
+
+struct RawConn {
+  bssl::UniquePtr<SSL> ssl;
+  std::vector<uint8_t> out[4];
+  bool wrote = false;
+};
+
+RawConn* RawOf(SSL* ssl) {
+  return static_cast<RawConn*>(SSL_get_app_data(ssl));
+}
+
+int RawSecret(SSL*, ssl_encryption_level_t, const SSL_CIPHER*, const uint8_t*,
+              size_t) {
+  return 1;
+}
+int RawAdd(SSL* ssl, ssl_encryption_level_t level, const uint8_t* data,
+           size_t len) {
+  RawConn* c = RawOf(ssl);
+  c->out[level].insert(c->out[level].end(), data, data + len);
+  c->wrote = true;
+  return 1;
+}
+int RawFlush(SSL*) { return 1; }
+int RawAlert(SSL*, ssl_encryption_level_t, uint8_t) { return 1; }
+const SSL_QUIC_METHOD kRawMethod = {RawSecret, RawSecret, RawAdd, RawFlush,
+                                    RawAlert};
+
+X509_STORE* g_raw_store = nullptr;
+
+ssl_verify_result_t RawVerifyChain(SSL* ssl, uint8_t* out_alert) {
+  const STACK_OF(CRYPTO_BUFFER)* chain = SSL_get0_peer_certificates(ssl);
+  bssl::UniquePtr<X509> leaf(
+      X509_parse_from_buffer(sk_CRYPTO_BUFFER_value(chain, 0)));
+  bssl::UniquePtr<STACK_OF(X509)> rest(sk_X509_new_null());
+  for (size_t i = 1; i < sk_CRYPTO_BUFFER_num(chain); ++i) {
+    sk_X509_push(rest.get(),
+                 X509_parse_from_buffer(sk_CRYPTO_BUFFER_value(chain, i)));
+  }
+  bssl::UniquePtr<X509_STORE_CTX> ctx(X509_STORE_CTX_new());
+  X509_STORE_CTX_init(ctx.get(), g_raw_store, leaf.get(), rest.get());
+  X509_STORE_CTX_set_default(ctx.get(), "ssl_server");
+  X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
+  X509_VERIFY_PARAM_set_time(param, 1767225600);
+  X509_VERIFY_PARAM_set1_host(param, "example.com", 11);
+  if (X509_verify_cert(ctx.get()) == 1) return ssl_verify_ok;
+  *out_alert = SSL_AD_BAD_CERTIFICATE;
+  return ssl_verify_invalid;
+}
+ssl_verify_result_t RawVerifyNone(SSL*, uint8_t*) { return ssl_verify_ok; }
+
+int RawAlpn(SSL*, const uint8_t** out, uint8_t* out_len, const uint8_t* in,
+            unsigned in_len, void*) {
+  static const uint8_t kH3[] = {2, 'h', '3'};
+  uint8_t* o = nullptr;
+  if (SSL_select_next_proto(&o, out_len, kH3, sizeof(kH3), in, in_len) !=
+      OPENSSL_NPN_NEGOTIATED) {
+    return SSL_TLSEXT_ERR_NOACK;
+  }
+  *out = o;
+  return SSL_TLSEXT_ERR_OK;
+}
+
+struct RawContexts {
+  bssl::UniquePtr<SSL_CTX> client;
+  bssl::UniquePtr<SSL_CTX> server;
+};
+
+RawContexts MakeRaw(bool verify) {
+  RawContexts r;
+  static const uint8_t kH3[] = {2, 'h', '3'};
+  static const uint16_t kPrefs[] = {SSL_SIGN_ED25519};
+  for (bool server : {false, true}) {
+    bssl::UniquePtr<SSL_CTX> ctx(SSL_CTX_new(TLS_with_buffers_method()));
+    SSL_CTX_set_min_proto_version(ctx.get(), TLS1_3_VERSION);
+    SSL_CTX_set_max_proto_version(ctx.get(), TLS1_3_VERSION);
+    SSL_CTX_set_quic_method(ctx.get(), &kRawMethod);
+    SSL_CTX_set1_curves_list(ctx.get(), "X25519");
+    if (server) {
+      CBS cbs;
+      CBS_init(&cbs, Chain().private_key.data(), Chain().private_key.size());
+      bssl::UniquePtr<EVP_PKEY> key(EVP_parse_private_key(&cbs));
+      std::vector<bssl::UniquePtr<CRYPTO_BUFFER>> owned;
+      std::vector<CRYPTO_BUFFER*> certs;
+      for (const auto& der : Chain().chain) {
+        owned.emplace_back(CRYPTO_BUFFER_new(der.data(), der.size(), nullptr));
+        certs.push_back(owned.back().get());
+      }
+      SSL_CTX_set_chain_and_key(ctx.get(), certs.data(), certs.size(),
+                                key.get(), nullptr);
+      SSL_CTX_set_alpn_select_cb(ctx.get(), RawAlpn, nullptr);
+      SSL_CTX_set_num_tickets(ctx.get(), 1);
+      SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
+      r.server = std::move(ctx);
+    } else {
+      SSL_CTX_set_alpn_protos(ctx.get(), kH3, sizeof(kH3));
+      SSL_CTX_set_verify_algorithm_prefs(ctx.get(), kPrefs, 1);
+      SSL_CTX_set_custom_verify(ctx.get(), SSL_VERIFY_PEER,
+                                verify ? RawVerifyChain : RawVerifyNone);
+      r.client = std::move(ctx);
+    }
+  }
+  if (g_raw_store == nullptr) {
+    g_raw_store = X509_STORE_new();
+    const uint8_t* p = Chain().root.data();
+    bssl::UniquePtr<X509> root(d2i_X509(nullptr, &p, Chain().root.size()));
+    X509_STORE_add_cert(g_raw_store, root.get());
+  }
+  return r;
+}
+
+// Moves everything `from` wrote into `to`, level by level, driving `to`.
+void RawDeliver(RawConn& from, RawConn& to) {
+  for (int level = 0; level < 4; ++level) {
+    if (from.out[level].empty()) continue;
+    SSL_provide_quic_data(to.ssl.get(),
+                          static_cast<ssl_encryption_level_t>(level),
+                          from.out[level].data(), from.out[level].size());
+    from.out[level].clear();
+    SSL_do_handshake(to.ssl.get());
+  }
+}
+
+bool RawHandshake(const RawContexts& r) {
+  RawConn c, s;
+  c.ssl.reset(SSL_new(r.client.get()));
+  s.ssl.reset(SSL_new(r.server.get()));
+  SSL_set_app_data(c.ssl.get(), &c);
+  SSL_set_app_data(s.ssl.get(), &s);
+  SSL_set_connect_state(c.ssl.get());
+  SSL_set_accept_state(s.ssl.get());
+  SSL_set_tlsext_host_name(c.ssl.get(), "example.com");
+  SSL_set_quic_transport_params(c.ssl.get(), kClientParams.data(),
+                                kClientParams.size());
+  SSL_set_quic_transport_params(s.ssl.get(), kServerParams.data(),
+                                kServerParams.size());
+  SSL_do_handshake(c.ssl.get());
+  for (int round = 0; round < 4; ++round) {
+    RawDeliver(c, s);
+    s.out[ssl_encryption_application].clear();  // the ticket: not delivered
+    RawDeliver(s, c);
+  }
+  return SSL_is_init_finished(c.ssl.get()) && SSL_is_init_finished(s.ssl.get());
+}
+
+// ---- Simulated pairs ----
+
+struct Contexts {
+  std::unique_ptr<tls::Context> client;
+  std::unique_ptr<tls::Context> server;
+};
+
+// Contexts reused by every simulated pair (chain verification on).
+const Contexts& SimContexts() {
+  static const Contexts* contexts = [] {
+    tls::Config server;
+    server.role = tls::Role::kServer;
+    server.certificate_chain = Chain().chain;
+    server.private_key = Chain().private_key;
+    tls::Config client;
+    client.role = tls::Role::kClient;
+    client.trust_anchors = {Chain().root};
+    client.verify_peer = true;
+    auto* c = new Contexts;
+    c->client = *tls::Context::Create(client);
+    c->server = *tls::Context::Create(server);
+    return c;
+  }();
+  return *contexts;
+}
+
+// Bytes in use on the malloc heap.
+size_t HeapInUse() {
+  struct mallinfo2 mi = mallinfo2();
+  return mi.uordblks + mi.hblkhd;
+}
+
+// Resets the kernel's peak-RSS mark to the current RSS (after returning
+// free heap pages), so the next MaxRss() is the peak since this call.
+void ResetPeakRss() {
+  malloc_trim(0);
+  if (FILE* f = std::fopen("/proc/self/clear_refs", "w")) {
+    std::fputs("5", f);
+    std::fclose(f);
+  }
+}
+
+// Current resident set size, in bytes.
+size_t CurrentRss() {
+  long pages = 0, resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<size_t>(resident) * static_cast<size_t>(getpagesize());
+}
+
+// Peak resident set size so far, in bytes.
+size_t MaxRss() {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<size_t>(ru.ru_maxrss) * 1024;
+}
+
+// One simulated world: a scheduler, a network with one link per direction
+// (shared by every pair) and the pairs on it.
+class World {
+ public:
+  World(uint64_t seed, const sim::LinkConfig& link, bool trace)
+      : seed_(seed),
+        trace_(sim::TraceRecorder::Options{.keep_events = false}),
+        network_(&scheduler_, seed, &trace_) {
+    trace_.set_enabled(trace);
+    c2s_ = network_.AddLink("c2s", link);
+    s2c_ = network_.AddLink("s2c", link);
+  }
+
+  void AddLoss(double p) {
+    for (sim::Link* link : {c2s_, s2c_}) {
+      link->AddImpairment(std::make_unique<sim::BernoulliLoss>(
+          p, network_.MakeRng(link->name() + "/loss")));
+    }
+  }
+
+  // Creates pair number `i` (distinct addresses for up to 2^24 pairs).
+  endpoints::HandshakePair* AddPair(uint32_t i) {
+    const Contexts& contexts = SimContexts();
+    endpoints::HandshakePairOptions options;
+    options.client.tls_context = contexts.client.get();
+    options.client.local = sim::Address{0x0a000000u + i, 40000};
+    options.server.connection.tls_context = contexts.server.get();
+    options.server.connection.local = sim::Address{0x0b000000u + i, 443};
+    options.client_to_server = c2s_;
+    options.server_to_client = s2c_;
+    pairs_.push_back(std::make_unique<endpoints::HandshakePair>(
+        std::move(options), &scheduler_, &network_, seed_ + i,
+        absl::StrFormat("pair/%d", i), &trace_));
+    endpoints::HandshakePair* pair = pairs_.back().get();
+    pair->set_on_done([this, pair] {
+      pair->Stop();
+      ++done_;
+    });
+    return pair;
+  }
+
+  sim::RunResult Run() {
+    scheduler_.set_limits(
+        {.max_events = 1'000'000'000,
+         .max_time = sim::Time::Zero() + sim::Duration::Seconds(600)});
+    return scheduler_.RunUntilIdle();
+  }
+
+  // Pairs whose both sides confirmed the handshake.
+  size_t Confirmed() const {
+    size_t n = 0;
+    for (const auto& pair : pairs_) {
+      if (pair->client_verdict().kind == endpoints::Verdict::Kind::kConfirmed &&
+          pair->server_verdict().kind == endpoints::Verdict::Kind::kConfirmed) {
+        ++n;
+      }
+    }
+    return n;
+  }
+
+  sim::Scheduler& scheduler() { return scheduler_; }
+  size_t done() const { return done_; }
+  uint64_t trace_count() const { return trace_.count(); }
+
+ private:
+  uint64_t seed_;
+  sim::Scheduler scheduler_;
+  sim::TraceRecorder trace_;
+  sim::Network network_;
+  sim::Link* c2s_;
+  sim::Link* s2c_;
+  size_t done_ = 0;
+  std::vector<std::unique_ptr<endpoints::HandshakePair>> pairs_;
+};
+
+sim::LinkConfig CleanLink() {
+  sim::LinkConfig link;
+  link.delay = sim::Duration::Millis(10);
+  return link;
+}
+
+void BM_Floor(benchmark::State& state) {
+  const RawContexts r = MakeRaw(state.range(0) != 0);
+  for (auto _ : state) {
+    if (!RawHandshake(r)) state.SkipWithError("raw handshake failed");
+  }
+}
+BENCHMARK(BM_Floor)->ArgName("verify")->Arg(0)->Arg(1);
+
+// mode 0: clean, trace off; 1: clean, trace on; 2: 30% loss, trace off.
+void BM_Pair(benchmark::State& state) {
+  const int mode = static_cast<int>(state.range(0));
+  SimContexts();
+  uint64_t seed = 1;
+  uint64_t confirmed = 0, pairs = 0, trace_events = 0;
+  for (auto _ : state) {
+    World world(seed++, CleanLink(), mode == 1);
+    if (mode == 2) world.AddLoss(0.3);
+    endpoints::HandshakePair* pair = world.AddPair(0);
+    if (!pair->Start().ok()) state.SkipWithError("start failed");
+    world.Run();
+    confirmed += world.Confirmed();
+    trace_events += world.trace_count();
+    ++pairs;
+  }
+  state.counters["confirmed_frac"] =
+      static_cast<double>(confirmed) / static_cast<double>(pairs);
+  state.counters["trace_events"] =
+      static_cast<double>(trace_events) / static_cast<double>(pairs);
+}
+BENCHMARK(BM_Pair)->ArgName("mode")->Arg(0)->Arg(1)->Arg(2);
+
+// N pairs on one bottleneck (1 Gbit/s each way, 10 ms delay, unbounded
+// queue). Heap in use is sampled right after all pairs are created and
+// started (spread:0) / created and scheduled (spread:1), every 5 ms of
+// virtual time while pairs are running, and at the end.
+void BM_Concurrent(benchmark::State& state) {
+  const uint32_t n = static_cast<uint32_t>(state.range(0));
+  const bool spread = state.range(1) != 0;
+  SimContexts();
+  sim::LinkConfig link = CleanLink();
+  link.bandwidth_bps = 1'000'000'000;
+  double after_start = 0, peak = 0, at_end = 0, rss_delta = 0, confirmed = 0;
+  uint64_t seed = 1;
+  for (auto _ : state) {
+    const size_t heap0 = HeapInUse();
+    ResetPeakRss();
+    const size_t rss0 = CurrentRss();
+    size_t heap_peak = heap0;
+    {
+      World world(seed++, link, false);
+      for (uint32_t i = 0; i < n; ++i) {
+        endpoints::HandshakePair* pair = world.AddPair(i);
+        if (!spread) {
+          if (!pair->Start().ok()) state.SkipWithError("start failed");
+        } else {
+          // Evenly over [0, 1 s).
+          world.scheduler().At(
+              sim::Time::Zero() +
+                  sim::Duration::Nanos(1'000'000'000ull * i / n),
+              [pair] { QUICSIM_CHECK(pair->Start().ok()); });
+        }
+      }
+      const size_t heap1 = HeapInUse();
+      heap_peak = std::max(heap_peak, heap1);
+      // Samples the heap while any pair is still running.
+      absl::AnyInvocable<void()>* sample = nullptr;
+      absl::AnyInvocable<void()> sampler = [&] {
+        heap_peak = std::max(heap_peak, HeapInUse());
+        if (world.done() < n) {
+          world.scheduler().After(sim::Duration::Millis(5),
+                                  [&] { (*sample)(); });
+        }
+      };
+      sample = &sampler;
+      world.scheduler().After(sim::Duration::Millis(5), [&] { (*sample)(); });
+      world.Run();
+      const size_t heap2 = HeapInUse();
+      heap_peak = std::max(heap_peak, heap2);
+      after_start += static_cast<double>(heap1 - heap0);
+      at_end += static_cast<double>(heap2 - heap0);
+      confirmed += static_cast<double>(world.Confirmed());
+    }
+    peak += static_cast<double>(heap_peak - heap0);
+    const size_t rss1 = MaxRss();
+    rss_delta += static_cast<double>(rss1 > rss0 ? rss1 - rss0 : 0);
+  }
+  const double iters = static_cast<double>(state.iterations());
+  const double per = iters * n * 1024.0;
+  state.counters["pairs"] = n;
+  state.counters["confirmed_frac"] = confirmed / (iters * n);
+  state.counters["KiB_start"] = after_start / per;
+  state.counters["KiB_peak"] = peak / per;
+  state.counters["KiB_end"] = at_end / per;
+  state.counters["KiB_maxrss"] = rss_delta / per;
+}
+BENCHMARK(BM_Concurrent)
+    ->ArgNames({"n", "spread"})
+    ->Args({100, 0})
+    ->Args({100, 1})
+    ->Args({1000, 0})
+    ->Args({1000, 1})
+    ->Args({10000, 0})
+    ->Args({10000, 1})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+// Records CPU time per iteration and counters, then prints the table.
+class TableReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& run : runs) {
+      if (run.run_type != Run::RT_Iteration || run.error_occurred) continue;
+      Row row;
+      // Per-iteration CPU time in µs, whatever the display unit.
+      row.us = run.GetAdjustedCPUTime() /
+               benchmark::GetTimeUnitMultiplier(run.time_unit) * 1e6;
+      for (const auto& [name, counter] : run.counters) {
+        row.counters[name] = counter.value;
+      }
+      auto it = row.counters.find("pairs");
+      if (it != row.counters.end()) row.us /= it->second;
+      rows_[run.benchmark_name()] = row;
+    }
+  }
+
+  void PrintTable() const {
+    std::printf("\n%-36s %12s %10s %10s %10s %10s\n", "benchmark",
+                "us/handshake", "KiB@start", "KiB peak", "KiB end",
+                "maxrss KiB");
+    for (const auto& [name, row] : rows_) {
+      std::printf("%-36s %12.1f", name.c_str(), row.us);
+      if (row.counters.count("KiB_peak")) {
+        std::printf(" %10.1f %10.1f %10.1f %10.1f",
+                    row.counters.at("KiB_start"), row.counters.at("KiB_peak"),
+                    row.counters.at("KiB_end"), row.counters.at("KiB_maxrss"));
+      }
+      std::printf("\n");
+    }
+    std::printf("\n%-52s %9s %9s %s\n", "target", "measured", "target",
+                "verdict");
+    Ratio("sim pair clean / floor (no verify)", "BM_Pair/mode:0",
+          "BM_Floor/verify:0", 1.15);
+    Ratio("sim pair clean / floor (verify)", "BM_Pair/mode:0",
+          "BM_Floor/verify:1", 0);
+    Ratio("floor verify / floor no verify", "BM_Floor/verify:1",
+          "BM_Floor/verify:0", 0);
+    Ratio("trace on / trace off", "BM_Pair/mode:1", "BM_Pair/mode:0", 1.10);
+    Ratio("30% loss / clean", "BM_Pair/mode:2", "BM_Pair/mode:0", 0);
+    for (const char* spread : {"0", "1"}) {
+      Ratio(
+          absl::StrFormat("per handshake N=10000 / N=100 (spread %s)", spread),
+          absl::StrFormat("BM_Concurrent/n:10000/spread:%s/iterations:1",
+                          spread),
+          absl::StrFormat("BM_Concurrent/n:100/spread:%s/iterations:1", spread),
+          1.1);
+      Ratio(
+          absl::StrFormat("per handshake N=10000 / floor (spread %s)", spread),
+          absl::StrFormat("BM_Concurrent/n:10000/spread:%s/iterations:1",
+                          spread),
+          "BM_Floor/verify:0", 0);
+      auto it = rows_.find(absl::StrFormat(
+          "BM_Concurrent/n:10000/spread:%s/iterations:1", spread));
+      if (it != rows_.end()) {
+        const double kib = it->second.counters.at("KiB_peak");
+        std::printf("%-52s %9.1f %9s %s\n",
+                    absl::StrFormat(
+                        "peak heap KiB per pair N=10000 (spread %s)", spread)
+                        .c_str(),
+                    kib, "<= 100", kib <= 100 ? "ok" : "MISSED");
+      }
+    }
+  }
+
+ private:
+  struct Row {
+    double us = 0;
+    std::map<std::string, double> counters;
+  };
+
+  // Prints a/b; target 0 means "for information".
+  void Ratio(const std::string& label, const std::string& a,
+             const std::string& b, double target) const {
+    auto ia = rows_.find(a);
+    auto ib = rows_.find(b);
+    if (ia == rows_.end() || ib == rows_.end()) return;
+    const double r = ia->second.us / ib->second.us;
+    if (target > 0) {
+      std::printf("%-52s %8.3fx %8.2fx %s\n", label.c_str(), r, target,
+                  r <= target ? "ok" : "MISSED");
+    } else {
+      std::printf("%-52s %8.3fx %9s\n", label.c_str(), r, "-");
+    }
+  }
+
+  std::map<std::string, Row> rows_;
+};
+
+}  // namespace
+}  // namespace quicsim::bench
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  quicsim::bench::TableReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.PrintTable();
+  benchmark::Shutdown();
+  return 0;
+}

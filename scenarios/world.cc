@@ -1,0 +1,749 @@
+#include "scenarios/world.h"
+
+#include <openssl/base.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "endpoints/connection.h"
+#include "endpoints/endpoint.h"
+#include "endpoints/handshake_pair.h"
+#include "endpoints/verdict.h"
+#include "scenarios/scenario_loader.h"
+#include "sim/link.h"
+#include "sim/network.h"
+#include "sim/scheduler.h"
+#include "sim/trace.h"
+#include "tls/config.h"
+#include "tls/test_pki.h"
+
+namespace quicsim::scenarios {
+namespace {
+
+using sim::Duration;
+using sim::Time;
+
+// Reads a QUIC variable-length integer (RFC 9000 §16); false when truncated.
+bool ReadVarint(absl::Span<const uint8_t> in, size_t* pos, uint64_t* out) {
+  if (*pos >= in.size()) return false;
+  const size_t len = size_t{1} << (in[*pos] >> 6);
+  if (in.size() - *pos < len) return false;
+  uint64_t v = in[*pos] & 0x3f;
+  for (size_t i = 1; i < len; ++i) v = (v << 8) | in[*pos + i];
+  *pos += len;
+  *out = v;
+  return true;
+}
+
+// Reads a connection ID (length byte + bytes); false when truncated.
+bool SkipConnectionId(absl::Span<const uint8_t> in, size_t* pos) {
+  if (*pos >= in.size()) return false;
+  const size_t len = in[*pos];
+  if (in.size() - *pos - 1 < len) return false;
+  *pos += 1 + len;
+  return true;
+}
+
+// "pair/3/..." or "link/pair/3/..." -> 3; -1 otherwise.
+int PairOfActor(absl::string_view actor) {
+  if (absl::StartsWith(actor, "link/")) actor.remove_prefix(5);
+  if (!absl::StartsWith(actor, "pair/")) return -1;
+  actor.remove_prefix(5);
+  const size_t slash = actor.find('/');
+  int pair = -1;
+  if (!absl::SimpleAtoi(actor.substr(0, slash), &pair)) return -1;
+  return pair;
+}
+
+tools::VerdictKind KindOf(endpoints::Verdict::Kind kind) {
+  using K = endpoints::Verdict::Kind;
+  switch (kind) {
+    case K::kNone:
+      return tools::VerdictKind::kNone;
+    case K::kConfirmed:
+      return tools::VerdictKind::kConfirmed;
+    case K::kClosedSent:
+      return tools::VerdictKind::kClosedSent;
+    case K::kClosedReceived:
+      return tools::VerdictKind::kClosedReceived;
+    case K::kTimedOut:
+      return tools::VerdictKind::kTimedOut;
+    case K::kAborted:
+      return tools::VerdictKind::kAborted;
+  }
+  return tools::VerdictKind::kNone;
+}
+
+tools::Verdict ToolsVerdict(const endpoints::Verdict& v) {
+  tools::Verdict out;
+  out.kind = KindOf(v.kind);
+  out.error_code = v.code;
+  out.handshake_time = v.elapsed;
+  return out;
+}
+
+// The endpoint oracles' names -> scenarios::Expectations::Oracle names.
+std::string OracleName(const std::string& endpoint_name) {
+  if (endpoint_name == "amplification") return "amplification_limit";
+  if (endpoint_name == "keys_discarded") return "no_packet_after_key_discard";
+  if (endpoint_name == "sent_after_close") return "no_packet_after_draining";
+  return endpoint_name;
+}
+
+// Drops datagrams matching a DatagramPredicate, up to `count` of them (0:
+// unlimited).
+std::unique_ptr<sim::Impairment> MakePredicateDrop(DatagramPredicate match,
+                                                   uint32_t count) {
+  const bool first = match == FIRST_INITIAL || match == FIRST_HANDSHAKE ||
+                     match == FIRST_ONE_RTT;
+  uint64_t limit = count != 0 ? count : (first ? 1 : 0);
+  auto dropped = std::make_shared<uint64_t>(0);
+  return std::make_unique<sim::DropIf>(
+      absl::AsciiStrToLower(DatagramPredicate_Name(match)),
+      [match, limit, dropped](const sim::Datagram& d, uint64_t) {
+        if (limit != 0 && *dropped >= limit) return false;
+        const DatagramKinds k = ClassifyDatagram(d.payload);
+        bool hit = false;
+        switch (match) {
+          case FIRST_INITIAL:
+          case ALL_INITIAL:
+            hit = k.initial;
+            break;
+          case FIRST_HANDSHAKE:
+          case ALL_HANDSHAKE:
+            hit = k.handshake;
+            break;
+          case FIRST_ONE_RTT:
+            hit = k.one_rtt;
+            break;
+          case ALL_ZERO_RTT:
+            hit = k.zero_rtt;
+            break;
+          case ALL_RETRY:
+            hit = k.retry;
+            break;
+          case ALL_VERSION_NEGOTIATION:
+            hit = k.version_negotiation;
+            break;
+          default:
+            hit = false;
+        }
+        if (hit) ++*dropped;
+        return hit;
+      });
+}
+
+// The impairments of one LinkSpec, drawing from streams "<prefix>/<model>".
+absl::Status AddImpairments(
+    const Impairments& imp, const sim::Network& network,
+    const std::string& prefix,
+    std::vector<std::unique_ptr<sim::Impairment>>* out) {
+  if (imp.loss() > 0) {
+    out->push_back(std::make_unique<sim::BernoulliLoss>(
+        imp.loss(), network.MakeRng(prefix + "/loss")));
+  }
+  const GilbertElliott& ge = imp.gilbert_elliott();
+  if (ge.p() > 0 || ge.loss_good() > 0) {
+    sim::GilbertElliottLoss::Params params;
+    params.p = ge.p();
+    params.r = ge.r();
+    params.loss_in_good = ge.loss_good();
+    params.loss_in_bad = ge.loss_bad();
+    out->push_back(std::make_unique<sim::GilbertElliottLoss>(
+        params, network.MakeRng(prefix + "/gilbert_elliott")));
+  }
+  std::vector<uint64_t> nth;
+  for (const ScriptedDrop& drop : imp.drops()) {
+    if (drop.select_case() == ScriptedDrop::kNth) {
+      if (drop.nth() > 0) nth.push_back(drop.nth() - 1);
+    } else if (drop.select_case() == ScriptedDrop::kMatch) {
+      if (drop.match() == ALL_CONNECTION_CLOSE) {
+        return absl::UnimplementedError(
+            "drop predicate ALL_CONNECTION_CLOSE cannot be recognised from "
+            "cleartext headers; use the DROP_CONNECTION_CLOSE fault");
+      }
+      out->push_back(MakePredicateDrop(drop.match(), drop.count()));
+    }
+  }
+  if (!nth.empty()) out->push_back(std::make_unique<sim::DropNth>(nth));
+  if (!imp.blackholes().empty()) {
+    std::vector<sim::Blackhole::Window> windows;
+    for (const Blackhole& b : imp.blackholes()) {
+      sim::Blackhole::Window w;
+      w.start = Time::Zero() + DurationOr(b.start(), Duration::Zero());
+      w.end = b.end().empty() ? Time::Infinite()
+                              : Time::Zero() + DurationOr(b.end(), {});
+      windows.push_back(w);
+    }
+    out->push_back(std::make_unique<sim::Blackhole>(std::move(windows)));
+  }
+  if (imp.reorder().probability() > 0) {
+    out->push_back(std::make_unique<sim::Reorder>(
+        imp.reorder().probability(),
+        DurationOr(imp.reorder().extra_delay(), Duration::Millis(10)),
+        network.MakeRng(prefix + "/reorder")));
+  }
+  if (imp.duplicate().probability() > 0) {
+    out->push_back(std::make_unique<sim::Duplicate>(
+        imp.duplicate().probability(), network.MakeRng(prefix + "/duplicate")));
+  }
+  if (imp.corrupt().probability() > 0) {
+    out->push_back(std::make_unique<sim::Corrupt>(
+        imp.corrupt().probability(),
+        imp.corrupt().bits() == 0 ? 1 : imp.corrupt().bits(),
+        network.MakeRng(prefix + "/corrupt")));
+  }
+  return absl::OkStatus();
+}
+
+// Time-varying impairments: from each phase's start on, that phase's
+// impairment list decides (the base spec's before the first phase). Only
+// impairments change; a phase's physical properties (delay, bandwidth, ...)
+// cannot be applied to an existing sim::Link and are ignored.
+class PhasedImpairment : public sim::Impairment {
+ public:
+  struct Stage {
+    Time from;
+    std::vector<std::unique_ptr<sim::Impairment>> impairments;
+  };
+  explicit PhasedImpairment(std::vector<Stage> stages)
+      : stages_(std::move(stages)) {}
+  void Decide(const sim::Datagram& d, uint64_t index, Time now,
+              std::vector<sim::Decision>* out) override {
+    const Stage* current = &stages_.front();
+    for (const Stage& s : stages_) {
+      if (s.from <= now) current = &s;
+    }
+    for (const auto& imp : current->impairments) {
+      imp->Decide(d, index, now, out);
+    }
+  }
+
+ private:
+  std::vector<Stage> stages_;
+};
+
+sim::LinkConfig LinkConfigOf(const LinkSpec& spec) {
+  sim::LinkConfig c;
+  c.delay = DurationOr(spec.delay(), Duration::Zero());
+  c.jitter = DurationOr(spec.jitter(), Duration::Zero());
+  c.bandwidth_bps = spec.bandwidth_bps();
+  c.queue_limit_packets = spec.queue_limit_packets();
+  c.queue_limit_bytes = spec.queue_limit_bytes();
+  c.mtu = spec.mtu() != 0 ? spec.mtu() : 1500;
+  return c;
+}
+
+// Creates link `name` for `direction` (1 = c2s, 2 = s2c) with its
+// impairments and phases.
+absl::StatusOr<sim::Link*> MakeLink(const Network& net, int direction,
+                                    const std::string& name,
+                                    sim::Network* network) {
+  const LinkSpec& spec =
+      direction == 1 ? net.client_to_server() : net.server_to_client();
+  sim::Link* link = network->AddLink(name, LinkConfigOf(spec));
+  std::vector<PhasedImpairment::Stage> stages;
+  stages.emplace_back();
+  stages.back().from = Time::Zero();
+  absl::Status s = AddImpairments(spec.impairments(), *network, name,
+                                  &stages.back().impairments);
+  if (!s.ok()) return s;
+  int k = 0;
+  for (const Phase& phase : net.phases()) {
+    ++k;
+    if (phase.direction() != Phase::BOTH && phase.direction() != direction) {
+      continue;
+    }
+    stages.emplace_back();
+    stages.back().from =
+        Time::Zero() + DurationOr(phase.at(), Duration::Zero());
+    s = AddImpairments(phase.link().impairments(), *network,
+                       absl::StrCat(name, "/phase", k),
+                       &stages.back().impairments);
+    if (!s.ok()) return s;
+  }
+  if (stages.size() == 1) {
+    for (auto& imp : stages.front().impairments) {
+      link->AddImpairment(std::move(imp));
+    }
+  } else {
+    link->AddImpairment(std::make_unique<PhasedImpairment>(std::move(stages)));
+  }
+  return link;
+}
+
+tls::Config BaseConfig(const EndpointConfig& ep, tls::Role role) {
+  tls::Config c;
+  c.role = role;
+  if (!ep.alpn().empty()) c.alpn.assign(ep.alpn().begin(), ep.alpn().end());
+  if (!ep.groups().empty()) c.groups = absl::StrJoin(ep.groups(), ":");
+  c.enable_0rtt = ep.resumption().enabled() && ep.resumption().zero_rtt();
+  return c;
+}
+
+// One pair (or its priming handshake) in the world.
+struct PairSlot {
+  std::unique_ptr<endpoints::HandshakePair> prime;
+  std::unique_ptr<endpoints::HandshakePair> measured;
+  bool prime_ticket = true;
+};
+
+}  // namespace
+
+DatagramKinds ClassifyDatagram(absl::Span<const uint8_t> p) {
+  DatagramKinds k;
+  size_t pos = 0;
+  while (pos < p.size()) {
+    const uint8_t first = p[pos];
+    if ((first & 0x80) == 0) {
+      k.one_rtt = true;
+      break;
+    }
+    if (p.size() - pos < 5) break;
+    const uint32_t version = (uint32_t{p[pos + 1]} << 24) |
+                             (uint32_t{p[pos + 2]} << 16) |
+                             (uint32_t{p[pos + 3]} << 8) | p[pos + 4];
+    if (version == 0) {
+      k.version_negotiation = true;
+      break;
+    }
+    const int type = (first >> 4) & 0x3;
+    size_t q = pos + 5;
+    if (!SkipConnectionId(p, &q) || !SkipConnectionId(p, &q)) break;
+    if (type == 3) {
+      k.retry = true;
+      break;
+    }
+    if (type == 0) {
+      k.initial = true;
+      uint64_t token_len;
+      if (!ReadVarint(p, &q, &token_len) || p.size() - q < token_len) break;
+      q += token_len;
+    } else if (type == 1) {
+      k.zero_rtt = true;
+    } else {
+      k.handshake = true;
+    }
+    uint64_t length;
+    if (!ReadVarint(p, &q, &length) || p.size() - q < length) break;
+    pos = q + length;
+  }
+  return k;
+}
+
+std::optional<sim::Decision> DecisionFromProto(
+    const trace::NetworkDecision& d) {
+  if (d.index() == 0) return std::nullopt;
+  sim::Decision out;
+  out.link = d.link();
+  out.index = d.index() - 1;
+  out.reason = d.reason();
+  switch (d.action()) {
+    case trace::NetworkDecision::DROP:
+      out.action = sim::Action::kDrop;
+      break;
+    case trace::NetworkDecision::DUPLICATE:
+      out.action = sim::Action::kDuplicate;
+      out.copies = d.params().copies() != 0 ? d.params().copies() : 1;
+      break;
+    case trace::NetworkDecision::REORDER:
+      out.action = sim::Action::kReorder;
+      out.delay = Duration::Nanos(d.params().extra_delay_ns());
+      break;
+    case trace::NetworkDecision::CORRUPT:
+      out.action = sim::Action::kCorrupt;
+      out.bits.assign(d.params().bit_positions().begin(),
+                      d.params().bit_positions().end());
+      break;
+    default:
+      return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<trace::NetworkDecision> DecisionToProto(const sim::Decision& d) {
+  trace::NetworkDecision out;
+  out.set_link(d.link);
+  out.set_index(d.index + 1);
+  out.set_reason(d.reason);
+  switch (d.action) {
+    case sim::Action::kDrop:
+      out.set_action(trace::NetworkDecision::DROP);
+      break;
+    case sim::Action::kDuplicate:
+      out.set_action(trace::NetworkDecision::DUPLICATE);
+      out.mutable_params()->set_copies(d.copies);
+      break;
+    case sim::Action::kReorder:
+      out.set_action(trace::NetworkDecision::REORDER);
+      out.mutable_params()->set_extra_delay_ns(d.delay.nanos());
+      break;
+    case sim::Action::kCorrupt:
+      out.set_action(trace::NetworkDecision::CORRUPT);
+      for (uint32_t b : d.bits) out.mutable_params()->add_bit_positions(b);
+      break;
+    default:
+      return std::nullopt;
+  }
+  return out;
+}
+
+QuicsimSeedRunner::QuicsimSeedRunner() = default;
+QuicsimSeedRunner::~QuicsimSeedRunner() = default;
+
+trace::BuildIdentity QuicsimSeedRunner::Identity() const {
+  trace::BuildIdentity id;
+  id.set_version("quicsim-dev");
+  id.set_boringssl_api_version(BORINGSSL_API_VERSION);
+  id.set_runner("quicsim");
+  return id;
+}
+
+absl::StatusOr<const QuicsimSeedRunner::Contexts*>
+QuicsimSeedRunner::ContextsFor(const Scenario& scenario) {
+  std::string key;
+  scenario.client().SerializeToString(&key);
+  std::string server_key;
+  scenario.server().SerializeToString(&server_key);
+  key = absl::StrCat(key.size(), ":", key, server_key);
+  auto it = contexts_.find(key);
+  if (it != contexts_.end()) return &it->second;
+
+  const EndpointConfig& cl = scenario.client();
+  const EndpointConfig& sv = scenario.server();
+  if (!cl.cipher_suites().empty() || !sv.cipher_suites().empty()) {
+    return absl::UnimplementedError(
+        "cipher_suites: the tls layer has no cipher-suite setting yet");
+  }
+  if (sv.fault_alert() != 0) {
+    return absl::UnimplementedError(
+        "fault_alert: the endpoint layer cannot choose the refusal alert yet");
+  }
+  const CertificateSpec& cert = sv.certificate();
+  tls::TestPkiOptions pki;
+  pki.key_type = cert.key_type() == CertificateSpec::P256
+                     ? tls::KeyType::kEcdsaP256
+                     : tls::KeyType::kEd25519;
+  pki.chain_length = cert.chain_length() != 0 ? cert.chain_length() : 2;
+  pki.target_certificate_size = cert.leaf_padding_bytes();
+  if (!sv.server_name().empty()) pki.dns_names = {sv.server_name()};
+  if (cert.variant() == CertificateSpec::EXPIRED) {
+    pki.variant = tls::TestPkiOptions::Variant::kExpired;
+  } else if (cert.variant() == CertificateSpec::WRONG_SIGNATURE) {
+    pki.variant = tls::TestPkiOptions::Variant::kWronglySigned;
+  }
+  absl::StatusOr<tls::TestChain> chain = tls::MakeTestChain(pki);
+  if (!chain.ok()) return chain.status();
+  std::vector<uint8_t> anchor = chain->root;
+  if (cert.variant() == CertificateSpec::UNTRUSTED) {
+    tls::TestPkiOptions other = pki;
+    other.seed = "quicsim-pki-untrusted-root";
+    other.variant = tls::TestPkiOptions::Variant::kValid;
+    absl::StatusOr<tls::TestChain> other_chain = tls::MakeTestChain(other);
+    if (!other_chain.ok()) return other_chain.status();
+    anchor = other_chain->root;
+  }
+
+  tls::Config server = BaseConfig(sv, tls::Role::kServer);
+  server.certificate_chain = chain->chain;
+  server.private_key = chain->private_key;
+  tls::Config client = BaseConfig(cl, tls::Role::kClient);
+  client.trust_anchors = {anchor};
+  // The priming handshake of a resumption scenario takes its ticket from
+  // the StoreSession event.
+  client.enable_session_events = true;
+  if (!cl.server_name().empty()) client.server_name = cl.server_name();
+
+  for (const EndpointConfig* ep : {&cl, &sv}) {
+    tls::FaultInjection& f = ep == &cl ? client.faults : server.faults;
+    switch (ep->fault()) {
+      case ALPN_MISMATCH:
+        f.alpn_mismatch = true;
+        break;
+      case NO_CERTIFICATE_FOR_SNI:
+        f.no_certificate_for_sni = true;
+        break;
+      case SERVER_INTERNAL_ERROR:
+        f.fail_server_flight = true;
+        break;
+      case UNTRUSTED_CERTIFICATE:
+        f.verify = tls::FaultInjection::Verify::kUntrusted;
+        break;
+      case BAD_SIGNATURE:
+        f.verify = tls::FaultInjection::Verify::kBadSignature;
+        break;
+      case ABORT_BEFORE_CLIENT_HELLO:
+        f.abort_before_client_hello = true;
+        break;
+      default:
+        break;  // QUIC-layer faults: see RunSeed.
+    }
+  }
+  Contexts contexts;
+  absl::StatusOr<std::unique_ptr<tls::Context>> c =
+      tls::Context::Create(client);
+  if (!c.ok()) return c.status();
+  contexts.client = std::move(*c);
+  absl::StatusOr<std::unique_ptr<tls::Context>> s =
+      tls::Context::Create(server);
+  if (!s.ok()) return s.status();
+  contexts.server = std::move(*s);
+  return &contexts_.emplace(key, std::move(contexts)).first->second;
+}
+
+absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
+    const Scenario& scenario, uint64_t seed,
+    const tools::RunSeedOptions& options) {
+  if (scenario.client().stack() == EndpointConfig::NGTCP2 ||
+      scenario.server().stack() == EndpointConfig::NGTCP2) {
+    return absl::UnimplementedError("stack NGTCP2 not available yet");
+  }
+  absl::StatusOr<const Contexts*> contexts = ContextsFor(scenario);
+  if (!contexts.ok()) return contexts.status();
+
+  const Network& net = scenario.network();
+  const int pairs = static_cast<int>(scenario.population().pairs());
+  const Duration spacing =
+      DurationOr(scenario.population().start_spacing(), Duration::Zero());
+
+  // Declaration order matters: pairs are destroyed before the network, the
+  // network before the scheduler.
+  sim::Scheduler scheduler;
+  sim::Limits limits;
+  limits.max_time =
+      Time::Zero() +
+      DurationOr(scenario.limits().max_virtual_time(), Duration::Seconds(60));
+  limits.max_events = scenario.limits().max_events() != 0
+                          ? scenario.limits().max_events()
+                          : 10'000'000;
+  scheduler.set_limits(limits);
+  sim::TraceRecorder::Options recorder_options;
+  recorder_options.keep_events = options.record_trace;
+  sim::TraceRecorder recorder(recorder_options);
+  sim::Network network(&scheduler, seed, &recorder);
+  network.set_record_decisions(options.record_trace);
+
+  std::vector<std::pair<sim::Link*, sim::Link*>> links;
+  if (net.shared_bottleneck()) {
+    absl::StatusOr<sim::Link*> c2s =
+        MakeLink(net, 1, "bottleneck/c2s", &network);
+    if (!c2s.ok()) return c2s.status();
+    absl::StatusOr<sim::Link*> s2c =
+        MakeLink(net, 2, "bottleneck/s2c", &network);
+    if (!s2c.ok()) return s2c.status();
+    links.assign(pairs, {*c2s, *s2c});
+  } else {
+    for (int i = 0; i < pairs; ++i) {
+      absl::StatusOr<sim::Link*> c2s =
+          MakeLink(net, 1, absl::StrFormat("pair/%d/c2s", i), &network);
+      if (!c2s.ok()) return c2s.status();
+      absl::StatusOr<sim::Link*> s2c =
+          MakeLink(net, 2, absl::StrFormat("pair/%d/s2c", i), &network);
+      if (!s2c.ok()) return s2c.status();
+      links.emplace_back(*c2s, *s2c);
+    }
+  }
+  if (options.scripted_decisions.has_value()) {
+    std::vector<sim::Decision> script;
+    for (const trace::NetworkDecision& d : *options.scripted_decisions) {
+      std::optional<sim::Decision> s = DecisionFromProto(d);
+      if (s.has_value()) script.push_back(std::move(*s));
+    }
+    network.SetScript(script);
+  }
+
+  const EndpointConfig& cl = scenario.client();
+  const EndpointConfig& sv = scenario.server();
+  const bool resume = cl.resumption().enabled();
+  auto make_options = [&](int i, bool prime) {
+    endpoints::HandshakePairOptions o;
+    const int port_offset = prime ? 1 : 0;
+    o.client.tls_context = (*contexts)->client.get();
+    o.client.local = sim::Address::V4(
+        10, 1, (i >> 8) & 0xff, i & 0xff,
+        static_cast<uint16_t>(40000 + port_offset + 2 * (i >> 16)));
+    o.server.connection.tls_context = (*contexts)->server.get();
+    o.server.connection.local = sim::Address::V4(
+        10, 2, (i >> 8) & 0xff, i & 0xff,
+        static_cast<uint16_t>(443 + port_offset + 2 * (i >> 16)));
+    o.client.idle_timeout =
+        DurationOr(cl.idle_timeout(), Duration::Seconds(30));
+    o.server.connection.idle_timeout =
+        DurationOr(sv.idle_timeout(), Duration::Seconds(30));
+    o.client_to_server = links[i].first;
+    o.server_to_client = links[i].second;
+    if (prime) {
+      o.client.wait_for_session_ticket = true;
+      return o;
+    }
+    if (cl.offer_unknown_version_first()) o.client.initial_version = 0x1a2a3a4a;
+    o.server.retry = sv.retry();
+    o.server.connection.faults.refuse_peer_transport_parameters =
+        sv.fault() == REFUSE_TRANSPORT_PARAMETERS;
+    o.server.connection.faults.invalid_transport_parameters =
+        sv.fault() == INVALID_SERVER_TRANSPORT_PARAMETERS;
+    // DROP_CONNECTION_CLOSE on one side: its peer's CONNECTION_CLOSE is lost.
+    o.server.connection.faults.lose_connection_close =
+        cl.fault() == DROP_CONNECTION_CLOSE;
+    o.client.faults.lose_connection_close = sv.fault() == DROP_CONNECTION_CLOSE;
+    return o;
+  };
+
+  std::vector<PairSlot> slots(pairs);
+  absl::Status start_status;
+  auto start_measured = [&](int i, tls::Session session) {
+    endpoints::HandshakePairOptions o = make_options(i, false);
+    if (session.valid()) {
+      o.client.resume_session = std::move(session);
+      if (cl.resumption().zero_rtt()) {
+        static const std::vector<uint8_t> kRequest = {'G', 'E', 'T', ' ', '/'};
+        o.client.request = kRequest;
+        o.server.connection.expect_request_bytes = kRequest.size();
+      }
+    }
+    slots[i].measured = std::make_unique<endpoints::HandshakePair>(
+        std::move(o), &scheduler, &network, seed, absl::StrFormat("pair/%d", i),
+        &recorder);
+    endpoints::HandshakePair* pair = slots[i].measured.get();
+    pair->set_on_done([pair] { pair->Stop(); });
+    absl::Status s = pair->Start();
+    if (!s.ok() && start_status.ok()) start_status = s;
+  };
+  for (int i = 0; i < pairs; ++i) {
+    scheduler.At(Time::Zero() + spacing * i, [&, i] {
+      if (!resume) {
+        start_measured(i, tls::Session());
+        return;
+      }
+      slots[i].prime = std::make_unique<endpoints::HandshakePair>(
+          make_options(i, true), &scheduler, &network, seed,
+          absl::StrFormat("pair/%d/prime", i), &recorder);
+      endpoints::HandshakePair* prime = slots[i].prime.get();
+      prime->set_on_done([&, i, prime] {
+        prime->Stop();
+        tls::Session session = prime->client().received_session();
+        slots[i].prime_ticket = session.valid();
+        // Not from inside the prime's callback chain: next event.
+        scheduler.At(scheduler.Now(), [&, i, session]() mutable {
+          start_measured(i, std::move(session));
+        });
+      });
+      absl::Status s = prime->Start();
+      if (!s.ok() && start_status.ok()) start_status = s;
+    });
+  }
+  scheduler.RunUntilIdle();
+  if (!start_status.ok()) return start_status;
+  const bool stalled = scheduler.stalled();
+
+  tools::SeedResult result;
+  result.seed = seed;
+  result.events_processed = scheduler.events_run();
+  result.end_time = scheduler.Now();
+  result.events_digest = recorder.DigestHex();
+  const bool byte_level =
+      (*contexts)->client->determinism() == tls::Determinism::kByteLevel &&
+      (*contexts)->server->determinism() == tls::Determinism::kByteLevel;
+  result.determinism = byte_level ? trace::BYTE_LEVEL : trace::EVENT_LEVEL;
+  for (int i = 0; i < pairs; ++i) {
+    tools::PairResult pr;
+    pr.pair_index = i;
+    const endpoints::HandshakePair* pair = slots[i].measured.get();
+    if (pair != nullptr) {
+      pr.client = ToolsVerdict(pair->client_verdict());
+      pr.server = ToolsVerdict(pair->server_verdict());
+      for (const endpoints::OracleViolation& v : pair->oracle().violations()) {
+        pr.violations.push_back({OracleName(v.oracle), v.detail});
+      }
+    }
+    if (pair != nullptr && resume &&
+        pair->client_verdict().kind == endpoints::Verdict::Kind::kConfirmed) {
+      const endpoints::Verdict& v = pair->client_verdict();
+      const bool want_0rtt = cl.resumption().zero_rtt();
+      const bool server_0rtt =
+          sv.resumption().enabled() && sv.resumption().zero_rtt();
+      if (slots[i].prime_ticket && !v.resumed) {
+        pr.violations.push_back(
+            {"expected_outcome", "the handshake did not resume the session"});
+      }
+      if (slots[i].prime_ticket && want_0rtt && server_0rtt &&
+          !v.early_data_accepted) {
+        pr.violations.push_back(
+            {"expected_outcome", "the server did not accept 0-RTT"});
+      }
+      if (!server_0rtt && v.early_data_accepted) {
+        pr.violations.push_back(
+            {"expected_outcome",
+             "0-RTT was accepted by a server configured to refuse it"});
+      }
+    }
+    if (slots[i].prime != nullptr) {
+      for (const endpoints::OracleViolation& v :
+           slots[i].prime->oracle().violations()) {
+        pr.violations.push_back(
+            {OracleName(v.oracle),
+             absl::StrCat("priming handshake: ", v.detail)});
+      }
+      if (!slots[i].prime_ticket) {
+        pr.violations.push_back(
+            {"expected_outcome",
+             "priming handshake ended without a session ticket; the measured "
+             "handshake could not resume"});
+      }
+    }
+    const bool finished = pair != nullptr && pair->done();
+    if (!finished) {
+      pr.violations.push_back(
+          {"no_stall",
+           stalled ? absl::StrFormat("the run hit its limits (%s, %d events) "
+                                     "before the pair finished",
+                                     scheduler.Now().ToString(),
+                                     scheduler.events_run())
+                   : "the run went idle before the pair finished"});
+    }
+    result.pairs.push_back(std::move(pr));
+  }
+
+  if (options.record_trace) {
+    trace::Trace& t = result.trace.emplace();
+    // Each link traces its decisions in the order it records them.
+    std::map<std::string, size_t> cursor;
+    for (const sim::TraceEvent& e : recorder.events()) {
+      trace::Event* out = t.add_events();
+      out->set_time_ns(e.time.nanos());
+      out->set_actor(e.actor);
+      out->set_kind(e.kind);
+      out->set_details(e.details);
+      out->set_pair(PairOfActor(e.actor));
+      sim::Link* link = network.FindLink(e.actor);
+      if (link == nullptr || e.kind == "send" || e.kind == "deliver") continue;
+      if (!net.shared_bottleneck()) out->set_pair(PairOfActor(e.actor));
+      size_t& c = cursor[e.actor];
+      if (c >= link->decisions().size()) continue;
+      const sim::Decision& d = link->decisions()[c++];
+      if (d.physical) continue;
+      std::optional<trace::NetworkDecision> proto = DecisionToProto(d);
+      if (proto.has_value()) *out->mutable_decision() = std::move(*proto);
+    }
+    if (options.scripted_decisions.has_value()) {
+      t.set_scripted(true);
+      for (const trace::NetworkDecision& d : *options.scripted_decisions) {
+        *t.add_script() = d;
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace quicsim::scenarios

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the benchmarks with --config=opt and runs them: the simulation core
+# (//tests/bench:sim_bench), the TLS engine against the BoringSSL floor
+# (//tests/bench/tls:tls_bench) and the handshake-pair suite
+# (//tests/bench/pair:pair_bench), which ends with the table of absolute
+# figures and ratios against the performance targets.
+#
+#   tools/bench.sh                 # everything
+#   tools/bench.sh --pair-only     # just the pair suite
+#   tools/bench.sh -- ARGS...      # extra Google Benchmark flags for pair_bench
+#
+# Results are noisy on a loaded machine: run it when nothing else builds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+output_base="${QUICSIM_BENCH_OUTPUT_BASE:-/root/.cache/bazel-ob-bench}"
+pair_only=0
+extra=()
+while (($#)); do
+  case "$1" in
+    --pair-only) pair_only=1 ;;
+    --) shift; extra=("$@"); break ;;
+    *) echo "usage: tools/bench.sh [--pair-only] [-- benchmark flags]" >&2
+       exit 2 ;;
+  esac
+  shift
+done
+
+targets=(//tests/bench/pair:pair_bench)
+if ((!pair_only)); then
+  targets+=(//tests/bench:sim_bench //tests/bench/tls:tls_bench)
+fi
+bazel --output_base="$output_base" build --config=opt "${targets[@]}"
+bin="$(bazel --output_base="$output_base" info --config=opt bazel-bin 2>/dev/null)"
+
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+echo "== load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+if ((!pair_only)); then
+  echo "== sim_bench"
+  "$bin/tests/bench/sim_bench" --benchmark_color=false
+  echo "== tls_bench"
+  "$bin/tests/bench/tls/tls_bench" --benchmark_color=false
+fi
+echo "== pair_bench"
+"$bin/tests/bench/pair/pair_bench" --benchmark_color=false "${extra[@]}"

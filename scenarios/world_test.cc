@@ -1,0 +1,257 @@
+// QuicsimSeedRunner against hand-computed expectations: determinism per seed,
+// scripted replays, datagram classification, predicate drops, faults.
+#include "scenarios/world.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gtest/gtest.h"
+#include "scenarios/scenario_loader.h"
+#include "sim/time.h"
+
+namespace quicsim::scenarios {
+namespace {
+
+using tools::RunSeedOptions;
+using tools::SeedResult;
+using tools::VerdictKind;
+
+Scenario Parse(const std::string& text) {
+  absl::StatusOr<Scenario> s = ParseScenario(text, "test.textproto");
+  EXPECT_TRUE(s.ok()) << s.status();
+  return s.ok() ? *s : Scenario();
+}
+
+constexpr char kLossy[] = R"pb(
+  name: "lossy"
+  network {
+    client_to_server {
+      delay: "10ms"
+      impairments { loss: 0.3 }
+    }
+    server_to_client {
+      delay: "10ms"
+      impairments { loss: 0.3 }
+    }
+  }
+  population { pairs: 3 start_spacing: "2ms" }
+  seeds { count: 1 }
+  expect { outcome: CONFIRMED }
+)pb";
+
+TEST(QuicsimSeedRunnerTest, SameSeedSameDigestOtherSeedOtherDigest) {
+  QuicsimSeedRunner runner;
+  const Scenario scenario = Parse(kLossy);
+  absl::StatusOr<SeedResult> a = runner.RunSeed(scenario, 5, {});
+  absl::StatusOr<SeedResult> b = runner.RunSeed(scenario, 5, {});
+  RunSeedOptions record;
+  record.record_trace = true;
+  absl::StatusOr<SeedResult> traced = runner.RunSeed(scenario, 5, record);
+  absl::StatusOr<SeedResult> c = runner.RunSeed(scenario, 6, {});
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok() && traced.ok());
+  EXPECT_EQ(a->events_digest.size(), 64u);
+  EXPECT_EQ(a->events_digest, b->events_digest);
+  // Recording the trace does not change the digest.
+  EXPECT_EQ(a->events_digest, traced->events_digest);
+  EXPECT_NE(a->events_digest, c->events_digest);
+  EXPECT_FALSE(a->trace.has_value());
+  ASSERT_TRUE(traced->trace.has_value());
+  EXPECT_GT(traced->trace->events_size(), 0);
+  ASSERT_EQ(a->pairs.size(), 3u);
+  EXPECT_EQ(a->determinism, trace::BYTE_LEVEL);
+}
+
+TEST(QuicsimSeedRunnerTest, ScriptedDecisionsReproduceTheRecordedRun) {
+  QuicsimSeedRunner runner;
+  const Scenario scenario = Parse(kLossy);
+  RunSeedOptions record;
+  record.record_trace = true;
+  absl::StatusOr<SeedResult> recorded = runner.RunSeed(scenario, 11, record);
+  ASSERT_TRUE(recorded.ok());
+  std::vector<trace::NetworkDecision> script;
+  for (const trace::Event& e : recorded->trace->events()) {
+    if (e.has_decision()) script.push_back(e.decision());
+  }
+  // 30% loss on six links over whole handshakes: some datagrams were lost.
+  ASSERT_FALSE(script.empty());
+  for (const trace::NetworkDecision& d : script) {
+    EXPECT_EQ(d.action(), trace::NetworkDecision::DROP);
+    EXPECT_EQ(d.reason(), "bernoulli");
+    EXPECT_GE(d.index(), 1u);  // 1-based in traces
+  }
+  RunSeedOptions scripted;
+  scripted.scripted_decisions = script;
+  absl::StatusOr<SeedResult> replayed = runner.RunSeed(scenario, 11, scripted);
+  ASSERT_TRUE(replayed.ok());
+  EXPECT_EQ(replayed->events_digest, recorded->events_digest);
+  ASSERT_EQ(replayed->pairs.size(), recorded->pairs.size());
+  for (size_t i = 0; i < replayed->pairs.size(); ++i) {
+    EXPECT_EQ(replayed->pairs[i].client.handshake_time,
+              recorded->pairs[i].client.handshake_time);
+  }
+  // An empty script is a clean network: a different run, all confirmed in
+  // two round trips.
+  scripted.scripted_decisions = std::vector<trace::NetworkDecision>{};
+  absl::StatusOr<SeedResult> clean = runner.RunSeed(scenario, 11, scripted);
+  ASSERT_TRUE(clean.ok());
+  EXPECT_NE(clean->events_digest, recorded->events_digest);
+  for (const tools::PairResult& p : clean->pairs) {
+    EXPECT_EQ(p.client.kind, VerdictKind::kConfirmed);
+    EXPECT_EQ(p.client.handshake_time, sim::Duration::Millis(40));
+  }
+}
+
+TEST(QuicsimSeedRunnerTest, FirstInitialDropCostsOneProbeTimeout) {
+  QuicsimSeedRunner runner;
+  const Scenario scenario = Parse(R"pb(
+    network {
+      client_to_server {
+        delay: "10ms"
+        impairments { drops { match: FIRST_INITIAL } }
+      }
+      server_to_client { delay: "10ms" }
+    }
+    population { pairs: 1 }
+    seeds { count: 1 }
+    expect { outcome: CONFIRMED }
+  )pb");
+  RunSeedOptions record;
+  record.record_trace = true;
+  absl::StatusOr<SeedResult> r = runner.RunSeed(scenario, 1, record);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->pairs.size(), 1u);
+  EXPECT_EQ(r->pairs[0].client.kind, VerdictKind::kConfirmed);
+  EXPECT_TRUE(r->pairs[0].violations.empty());
+  // Without the drop: 40 ms. With it the client waits for its PTO (about
+  // 1 s with the 333 ms initial RTT) before the handshake starts over.
+  EXPECT_GT(r->pairs[0].client.handshake_time, sim::Duration::Millis(900));
+  int drops = 0;
+  for (const trace::Event& e : r->trace->events()) {
+    if (!e.has_decision()) continue;
+    ++drops;
+    EXPECT_EQ(e.decision().link(), "pair/0/c2s");
+    EXPECT_EQ(e.decision().index(), 1u);
+    EXPECT_EQ(e.decision().reason(), "predicate/first_initial");
+    EXPECT_EQ(e.pair(), 0);
+  }
+  EXPECT_EQ(drops, 1);
+}
+
+TEST(QuicsimSeedRunnerTest, ServerFaultClosesBothSidesWithItsCode) {
+  QuicsimSeedRunner runner;
+  const Scenario scenario = Parse(R"pb(
+    network {
+      client_to_server { delay: "10ms" }
+      server_to_client { delay: "10ms" }
+    }
+    server { fault: ALPN_MISMATCH }
+    population { pairs: 2 }
+    seeds { count: 1 }
+    expect { outcome: CLOSED error_codes: 0x178 }
+  )pb");
+  absl::StatusOr<SeedResult> r = runner.RunSeed(scenario, 3, {});
+  ASSERT_TRUE(r.ok());
+  for (const tools::PairResult& p : r->pairs) {
+    EXPECT_EQ(p.server.kind, VerdictKind::kClosedSent);
+    EXPECT_EQ(p.server.error_code, 0x178u);
+    EXPECT_EQ(p.client.kind, VerdictKind::kClosedReceived);
+    EXPECT_EQ(p.client.error_code, 0x178u);
+  }
+}
+
+TEST(QuicsimSeedRunnerTest, NgtcpStackIsAnError) {
+  QuicsimSeedRunner runner;
+  Scenario scenario = Parse(kLossy);
+  scenario.mutable_server()->set_stack(EndpointConfig::NGTCP2);
+  absl::StatusOr<SeedResult> r = runner.RunSeed(scenario, 1, {});
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(r.status().message(), "stack NGTCP2 not available yet");
+}
+
+TEST(QuicsimSeedRunnerTest, SharedBottleneckNamesTwoLinks) {
+  QuicsimSeedRunner runner;
+  const Scenario scenario = Parse(R"pb(
+    network {
+      shared_bottleneck: true
+      client_to_server {
+        delay: "10ms"
+        impairments { loss: 0.2 }
+      }
+      server_to_client {
+        delay: "10ms"
+        impairments { loss: 0.2 }
+      }
+    }
+    population { pairs: 20 start_spacing: "1ms" }
+    seeds { count: 1 }
+    expect { outcome: CONFIRMED }
+  )pb");
+  RunSeedOptions record;
+  record.record_trace = true;
+  absl::StatusOr<SeedResult> r = runner.RunSeed(scenario, 2, record);
+  ASSERT_TRUE(r.ok());
+  int decisions = 0;
+  for (const trace::Event& e : r->trace->events()) {
+    if (!e.has_decision()) continue;
+    ++decisions;
+    EXPECT_TRUE(e.decision().link() == "bottleneck/c2s" ||
+                e.decision().link() == "bottleneck/s2c")
+        << e.decision().link();
+  }
+  EXPECT_GT(decisions, 0);
+  for (const tools::PairResult& p : r->pairs) {
+    EXPECT_EQ(p.client.kind, VerdictKind::kConfirmed);
+  }
+}
+
+TEST(ClassifyDatagramTest, WalksCoalescedLongHeaders) {
+  // Initial (type 0): first byte 0xc0, version 1, DCID len 1, SCID len 0,
+  // token length 0, length 2, two payload bytes; then a Handshake packet
+  // (0xe0) with length 1; then a short-header packet.
+  const std::vector<uint8_t> d = {
+      0xc0, 0,    0,   0, 1, 1, 0xaa, 0, 0,    2, 0x11, 0x22,  // Initial
+      0xe0, 0,    0,   0, 1, 0, 0,    1, 0x33,                 // Handshake
+      0x40, 0x01, 0x02};                                       // 1-RTT
+  const DatagramKinds k = ClassifyDatagram(d);
+  EXPECT_TRUE(k.initial);
+  EXPECT_TRUE(k.handshake);
+  EXPECT_TRUE(k.one_rtt);
+  EXPECT_FALSE(k.zero_rtt);
+  EXPECT_FALSE(k.retry);
+}
+
+TEST(ClassifyDatagramTest, VersionNegotiationRetryAndTruncation) {
+  EXPECT_TRUE(ClassifyDatagram({0x80, 0, 0, 0, 0, 0, 0}).version_negotiation);
+  EXPECT_TRUE(ClassifyDatagram({0xf0, 0, 0, 0, 1, 0, 0, 9, 9}).retry);
+  // Truncated anywhere: no crash, only what was seen.
+  const std::vector<uint8_t> full = {0xc0, 0, 0, 0, 1, 1, 0xaa, 0, 0, 5, 1};
+  for (size_t n = 0; n <= full.size(); ++n) {
+    const DatagramKinds k =
+        ClassifyDatagram(absl::Span<const uint8_t>(full.data(), n));
+    EXPECT_FALSE(k.handshake);
+  }
+  EXPECT_FALSE(ClassifyDatagram({}).initial);
+}
+
+TEST(DecisionConversionTest, RoundTripsWithOneBasedIndices) {
+  trace::NetworkDecision d;
+  d.set_link("pair/2/s2c");
+  d.set_index(4);
+  d.set_action(trace::NetworkDecision::CORRUPT);
+  d.set_reason("corrupt");
+  d.mutable_params()->add_bit_positions(17);
+  std::optional<sim::Decision> s = DecisionFromProto(d);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->index, 3u);
+  EXPECT_EQ(s->action, sim::Action::kCorrupt);
+  EXPECT_EQ(s->bits, std::vector<uint32_t>{17});
+  std::optional<trace::NetworkDecision> back = DecisionToProto(*s);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->SerializeAsString(), d.SerializeAsString());
+  d.set_index(0);  // not a valid 1-based index
+  EXPECT_FALSE(DecisionFromProto(d).has_value());
+}
+
+}  // namespace
+}  // namespace quicsim::scenarios

@@ -89,6 +89,7 @@ void Link::Send(Datagram d) {
         absl::StrCat("index=", index, " id=", d.id, " ", d.src.ToString(), ">",
                      d.dst.ToString(), " len=", d.payload.size()));
   }
+  if (capture_ != nullptr) capture_->OnEnter(name_, index, d, now);
 
   auto physical_drop = [&](const char* reason) {
     Decision decision;
@@ -98,6 +99,7 @@ void Link::Send(Datagram d) {
     decision.reason = reason;
     decision.physical = true;
     Record(decision);
+    if (capture_ != nullptr) capture_->OnDrop(name_, index, reason);
   };
 
   if (config_.mtu != 0 && wire > config_.mtu) {
@@ -157,6 +159,7 @@ void Link::Send(Datagram d) {
         break;
     }
   }
+  if (capture_ != nullptr) CaptureDecisions(index, d);
   if (dropped) {
     ++stats_.dropped_impairment;
     return;
@@ -202,6 +205,27 @@ void Link::Send(Datagram d) {
   ScheduleDelivery(arrival, index, std::move(d));
 }
 
+void Link::CaptureDecisions(uint64_t index, const Datagram& d) {
+  for (const Decision& decision : scratch_) {
+    switch (decision.action) {
+      case Action::kDrop:
+        capture_->OnDrop(name_, index, decision.reason);
+        break;
+      case Action::kReorder:
+        capture_->OnReorder(name_, index);
+        break;
+      case Action::kDuplicate:
+        capture_->OnDuplicate(name_, index, decision.copies);
+        break;
+      case Action::kCorrupt:
+        capture_->OnCorrupt(name_, index, d.payload);
+        break;
+      case Action::kDelay:
+        break;
+    }
+  }
+}
+
 void Link::ScheduleDelivery(Time at, uint64_t index, Datagram d) {
   uint32_t slot;
   if (!free_in_flight_.empty()) {
@@ -225,6 +249,7 @@ void Link::Deliver(uint32_t slot) {
   free_in_flight_.push_back(slot);
   --in_flight_count_;
   ++stats_.delivered;
+  if (capture_ != nullptr) capture_->OnDeliver(name_, index, scheduler_->Now());
   if (TraceOn(trace_)) {
     trace_->Record(
         scheduler_->Now(), name_, "deliver",

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "sim/capture.h"
 #include "sim/datagram.h"
 #include "sim/impairment.h"
 #include "sim/random.h"
@@ -90,6 +91,10 @@ class Link {
   void set_record_decisions(bool record) { record_decisions_ = record; }
   const std::vector<Decision>& decisions() const { return decisions_; }
 
+  // Reports every datagram and its fate to `capture` (not owned; null to
+  // stop). Changes nothing else.
+  void set_capture(Capture* capture) { capture_ = capture; }
+
   // Accepts a datagram at Scheduler::Now().
   void Send(Datagram d);
 
@@ -109,6 +114,7 @@ class Link {
   };
   void Drain(Time now);
   void Record(Decision& d);
+  void CaptureDecisions(uint64_t index, const Datagram& d);
   void ScheduleDelivery(Time at, uint64_t index, Datagram d);
   void Deliver(uint32_t slot);
 
@@ -117,6 +123,7 @@ class Link {
   Scheduler* scheduler_;
   Rng jitter_rng_;
   TraceSink* trace_;
+  Capture* capture_ = nullptr;
   DeliverFn deliver_;
   std::vector<std::unique_ptr<Impairment>> impairments_;
 

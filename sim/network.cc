@@ -24,6 +24,7 @@ Link* Network::AddLink(std::string name, LinkConfig config) {
       name, config, scheduler_, MakeRng(absl::StrCat("link/", name, "/jitter")),
       trace_, [this](Datagram d) { Deliver(std::move(d)); });
   link->set_record_decisions(record_decisions_);
+  link->set_capture(capture_);
   Link* raw = link.get();
   links_by_name_.emplace(std::move(name), raw);
   links_.push_back(std::move(link));
@@ -55,6 +56,9 @@ uint64_t Network::Send(Datagram d) {
   if (it == routes_.end()) {
     ++dropped_no_route_;
     TraceDrop(d, "no_route");
+    if (capture_ != nullptr) {
+      capture_->OnNetworkDrop(d, scheduler_->Now(), "no_route");
+    }
     return id;
   }
   it->second->Send(std::move(d));
@@ -66,6 +70,7 @@ void Network::Deliver(Datagram d) {
   if (it == receivers_.end()) {
     ++dropped_no_receiver_;
     TraceDrop(d, "no_receiver");
+    if (capture_ != nullptr) capture_->OnNoReceiver();
     return;
   }
   ++delivered_;
@@ -88,6 +93,11 @@ std::vector<Decision> Network::RecordedDecisions() const {
     all.insert(all.end(), link->decisions().begin(), link->decisions().end());
   }
   return all;
+}
+
+void Network::set_capture(Capture* capture) {
+  capture_ = capture;
+  for (const auto& link : links_) link->set_capture(capture);
 }
 
 void Network::set_record_decisions(bool record) {

@@ -14,6 +14,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "sim/capture.h"
 #include "sim/datagram.h"
 #include "sim/impairment.h"
 #include "sim/link.h"
@@ -73,6 +74,12 @@ class Network {
   // Turns decision recording on or off for every link, present and future.
   void set_record_decisions(bool record);
 
+  // Reports every datagram on every link, present and future, and the
+  // network's own drops to `capture` (not owned; null to stop). Attaching
+  // changes neither behaviour nor the trace.
+  void set_capture(Capture* capture);
+  Capture* capture() const { return capture_; }
+
   uint64_t sent() const { return sent_; }
   uint64_t delivered() const { return delivered_; }
   uint64_t dropped_no_route() const { return dropped_no_route_; }
@@ -86,6 +93,7 @@ class Network {
   uint64_t seed_;
   TraceSink* trace_;
   bool record_decisions_ = false;
+  Capture* capture_ = nullptr;
   uint64_t next_id_ = 1;
   absl::flat_hash_map<Address, DatagramReceiver*> receivers_;
   std::vector<std::unique_ptr<Link>> links_;

@@ -187,6 +187,20 @@ struct Engine::Callbacks {
     return 1;  // we took the reference
   }
 
+  static void Keylog(const SSL* ssl, const char* line) {
+    Engine* e = From(ssl);
+    if (e == nullptr) return;
+    if (e->keylog_sink_) {
+      e->keylog_sink_(line);
+    } else if (const KeylogSink& fallback = DefaultKeylogSink(); fallback) {
+      fallback(line);
+    }
+  }
+  static KeylogSink& DefaultKeylogSink() {
+    static auto* sink = new KeylogSink;
+    return *sink;
+  }
+
   static void CurrentTimeCb(const SSL* ssl, struct timeval* out_clock) {
     *out_clock = absl::ToTimeval(CurrentTime());
   }
@@ -259,6 +273,11 @@ std::unique_ptr<Engine> Engine::Create(Context* context, RandomStream* random,
   e->ssl_.reset(SSL_new(context->ssl_ctx()));
   QUICSIM_CHECK(e->ssl_ != nullptr);
   SSL_set_app_data(e->ssl_.get(), e.get());
+  // The keylog callback lives on the shared SSL_CTX; it is installed only
+  // once some sink exists, so BoringSSL formats no lines otherwise.
+  if (Callbacks::DefaultKeylogSink()) {
+    SSL_CTX_set_keylog_callback(context->ssl_ctx(), &Callbacks::Keylog);
+  }
   const Config& config = context->config();
   if (config.role == Role::kServer) {
     SSL_set_accept_state(e->ssl_.get());
@@ -274,6 +293,17 @@ std::unique_ptr<Engine> Engine::Create(Context* context, RandomStream* random,
     }
   }
   return e;
+}
+
+void Engine::set_keylog_sink(KeylogSink sink) {
+  keylog_sink_ = std::move(sink);
+  if (keylog_sink_) {
+    SSL_CTX_set_keylog_callback(context_->ssl_ctx(), &Callbacks::Keylog);
+  }
+}
+
+void Engine::SetDefaultKeylogSink(KeylogSink sink) {
+  Callbacks::DefaultKeylogSink() = std::move(sink);
 }
 
 Event& Engine::Push(EventKind kind) {

@@ -43,9 +43,11 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -74,6 +76,12 @@ struct ConnectionInfo {
   bool hello_retry_request = false;
   std::vector<std::vector<uint8_t>> peer_certificates;  // DER, leaf first
 };
+
+// Receives one SSLKEYLOGFILE line (RFC 9850: "<LABEL> <client_random hex>
+// <secret hex>", no line terminator), e.g. CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+// as BoringSSL derives each secret. Called synchronously from inside the
+// engine call that derived it; it must not call back into the engine.
+using KeylogSink = std::function<void(std::string_view line)>;
 
 // One TLS connection; see the file comment.
 class Engine {
@@ -122,6 +130,15 @@ class Engine {
   Determinism determinism() const { return context_->determinism(); }
   // Whether the engine failed (an Error event was queued).
   bool failed() const { return failed_; }
+
+  // Sends this engine's secrets, as SSLKEYLOGFILE lines, to `sink` (empty:
+  // stop). Secrets derived before the call are not repeated, so set it
+  // before Start(). Overrides the process-wide sink for this engine.
+  void set_keylog_sink(KeylogSink sink);
+  // Process-wide fallback for engines without their own sink (tests and
+  // tools that cannot reach the engine); empty to stop. Consulted as each
+  // secret is derived; set it before creating the engines it should cover.
+  static void SetDefaultKeylogSink(KeylogSink sink);
 
   // BoringSSL callbacks (engine.cc); not for callers.
   struct Callbacks;
@@ -172,6 +189,7 @@ class Engine {
   bool handshake_done_ = false;
   bool peer_tp_emitted_ = false;
   Session offered_session_;
+  KeylogSink keylog_sink_;
 
   friend struct Callbacks;
 };

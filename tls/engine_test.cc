@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tls/rand_hook.h"
@@ -881,6 +882,93 @@ TEST(EngineTest, NineCertificateChain) {
       p.server.Find(EventKind::kWriteData, Level::kHandshake, false);
   ASSERT_NE(flight, nullptr);
   EXPECT_GT(flight->data.size(), 9u * 1200u);
+}
+
+// Hex of `bytes`, lower case.
+std::string Hex(const std::vector<uint8_t>& bytes) {
+  std::string out;
+  for (uint8_t b : bytes) absl::StrAppend(&out, absl::Hex(b, absl::kZeroPad2));
+  return out;
+}
+
+// The secret in the keylog line labelled `label`, or "" if none.
+std::string KeylogSecret(const std::vector<std::string>& lines,
+                         absl::string_view label) {
+  for (const std::string& line : lines) {
+    std::vector<std::string> f = absl::StrSplit(line, ' ');
+    if (f.size() == 3 && f[0] == label) return f[2];
+  }
+  return "";
+}
+
+TEST(KeylogTest, PerEngineSinksGetTheSecretsTheEventsCarry) {
+  auto cctx = MustContext(WithSessionEvents(ClientConfig(), true));
+  auto sctx = MustContext(WithSessionEvents(ServerConfig(), true));
+  Pair first(cctx.get(), sctx.get(), "keylog-1");
+  std::vector<std::string> client_lines, server_lines;
+  first.client.engine->set_keylog_sink(
+      [&](std::string_view l) { client_lines.emplace_back(l); });
+  first.server.engine->set_keylog_sink(
+      [&](std::string_view l) { server_lines.emplace_back(l); });
+  first.StartBoth();
+  first.Run();
+  ASSERT_TRUE(first.client.Done());
+  // Each side logs the five TLS 1.3 secrets of a full handshake.
+  EXPECT_EQ(client_lines.size(), 5u);
+  EXPECT_EQ(server_lines.size(), 5u);
+  const std::string client_random =
+      std::vector<std::string>(absl::StrSplit(client_lines[0], ' '))[1];
+  EXPECT_EQ(client_random.size(), 64u);
+  for (const std::string& line : client_lines) {
+    std::vector<std::string> f = absl::StrSplit(line, ' ');
+    ASSERT_EQ(f.size(), 3u) << line;
+    EXPECT_EQ(f[1], client_random) << line;
+  }
+  for (const std::string& line : server_lines) {
+    EXPECT_EQ(std::vector<std::string>(absl::StrSplit(line, ' '))[1],
+              client_random);
+  }
+  // Both sides log the same client_random and the same secrets, and they
+  // equal the secrets the engine reports in its events.
+  EXPECT_EQ(KeylogSecret(client_lines, "CLIENT_HANDSHAKE_TRAFFIC_SECRET"),
+            Hex(first.client
+                    .Find(EventKind::kSetWriteSecret, Level::kHandshake, false)
+                    ->data));
+  EXPECT_EQ(KeylogSecret(server_lines, "SERVER_HANDSHAKE_TRAFFIC_SECRET"),
+            Hex(first.server
+                    .Find(EventKind::kSetWriteSecret, Level::kHandshake, false)
+                    ->data));
+  EXPECT_EQ(KeylogSecret(client_lines, "SERVER_TRAFFIC_SECRET_0"),
+            Hex(first.client
+                    .Find(EventKind::kSetReadSecret, Level::kApplication, false)
+                    ->data));
+  EXPECT_EQ(KeylogSecret(server_lines, "CLIENT_TRAFFIC_SECRET_0"),
+            KeylogSecret(client_lines, "CLIENT_TRAFFIC_SECRET_0"));
+  EXPECT_NE(KeylogSecret(client_lines, "EXPORTER_SECRET"), "");
+
+  // A 0-RTT resumption adds CLIENT_EARLY_TRAFFIC_SECRET; the process-wide
+  // sink catches engines without their own.
+  std::vector<std::string> global_lines;
+  Engine::SetDefaultKeylogSink(
+      [&](std::string_view l) { global_lines.emplace_back(l); });
+  Pair second(cctx.get(), sctx.get(), "keylog-2");
+  ASSERT_TRUE(second.client.engine->SetSession(first.client.stored).ok());
+  second.StartBoth();
+  second.Run();
+  Engine::SetDefaultKeylogSink(nullptr);
+  ASSERT_TRUE(second.client.Done());
+  EXPECT_EQ(
+      KeylogSecret(global_lines, "CLIENT_EARLY_TRAFFIC_SECRET"),
+      Hex(second.client.Find(EventKind::kSetWriteSecret, Level::kEarly, false)
+              ->data));
+  EXPECT_EQ(client_lines.size(), 5u);  // the first pair's sinks saw nothing
+
+  // Without any sink nothing is logged.
+  Pair third(cctx.get(), sctx.get(), "keylog-3");
+  const size_t before = global_lines.size();
+  third.StartBoth();
+  third.Run();
+  EXPECT_EQ(global_lines.size(), before);
 }
 
 }  // namespace

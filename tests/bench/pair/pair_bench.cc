@@ -6,6 +6,7 @@
 //                         (chain verification on, contexts reused, trace off)
 //   BM_Pair/mode:1        the same with trace recording on (digest only)
 //   BM_Pair/mode:2        the same under 30% Bernoulli loss both ways
+//   BM_Pair/mode:3        mode 0 with the chain verified in full each time
 //   BM_Concurrent/N/spread  N pairs sharing one bottleneck link pair, started
 //                         at t=0 (spread:0) or over 1 s (spread:1), run
 //                         until idle; CPU per handshake and heap per pair.
@@ -202,23 +203,28 @@ struct Contexts {
   std::unique_ptr<tls::Context> server;
 };
 
-// Contexts reused by every simulated pair (chain verification on).
-const Contexts& SimContexts() {
-  static const Contexts* contexts = [] {
-    tls::Config server;
-    server.role = tls::Role::kServer;
-    server.certificate_chain = Chain().chain;
-    server.private_key = Chain().private_key;
-    tls::Config client;
-    client.role = tls::Role::kClient;
-    client.trust_anchors = {Chain().root};
-    client.verify_peer = true;
-    auto* c = new Contexts;
-    c->client = *tls::Context::Create(client);
-    c->server = *tls::Context::Create(server);
-    return c;
-  }();
-  return *contexts;
+// Contexts reused by every simulated pair (chain verification on). With
+// `cache_verification` false the client verifies the chain in full on every
+// handshake, as the floor's verify:1 does.
+Contexts* MakeSimContexts(bool cache_verification) {
+  tls::Config server;
+  server.role = tls::Role::kServer;
+  server.certificate_chain = Chain().chain;
+  server.private_key = Chain().private_key;
+  tls::Config client;
+  client.role = tls::Role::kClient;
+  client.trust_anchors = {Chain().root};
+  client.verify_peer = true;
+  client.cache_verification = cache_verification;
+  auto* c = new Contexts;
+  c->client = *tls::Context::Create(client);
+  c->server = *tls::Context::Create(server);
+  return c;
+}
+const Contexts& SimContexts(bool cache_verification = true) {
+  static const Contexts* cached = MakeSimContexts(true);
+  static const Contexts* uncached = MakeSimContexts(false);
+  return cache_verification ? *cached : *uncached;
 }
 
 // Bytes in use on the malloc heap.
@@ -258,8 +264,10 @@ size_t MaxRss() {
 // (shared by every pair) and the pairs on it.
 class World {
  public:
-  World(uint64_t seed, const sim::LinkConfig& link, bool trace)
+  World(uint64_t seed, const sim::LinkConfig& link, bool trace,
+        const Contexts& contexts = SimContexts())
       : seed_(seed),
+        contexts_(contexts),
         trace_(sim::TraceRecorder::Options{.keep_events = false}),
         network_(&scheduler_, seed, &trace_) {
     trace_.set_enabled(trace);
@@ -276,7 +284,7 @@ class World {
 
   // Creates pair number `i` (distinct addresses for up to 2^24 pairs).
   endpoints::HandshakePair* AddPair(uint32_t i) {
-    const Contexts& contexts = SimContexts();
+    const Contexts& contexts = contexts_;
     endpoints::HandshakePairOptions options;
     options.client.tls_context = contexts.client.get();
     options.client.local = sim::Address{0x0a000000u + i, 40000};
@@ -320,6 +328,7 @@ class World {
 
  private:
   uint64_t seed_;
+  const Contexts& contexts_;
   sim::Scheduler scheduler_;
   sim::TraceRecorder trace_;
   sim::Network network_;
@@ -343,14 +352,16 @@ void BM_Floor(benchmark::State& state) {
 }
 BENCHMARK(BM_Floor)->ArgName("verify")->Arg(0)->Arg(1);
 
-// mode 0: clean, trace off; 1: clean, trace on; 2: 30% loss, trace off.
+// mode 0: clean, trace off; 1: clean, trace on; 2: 30% loss, trace off;
+// 3: clean, trace off, chain verified in full every time (no memo).
 void BM_Pair(benchmark::State& state) {
   const int mode = static_cast<int>(state.range(0));
-  SimContexts();
+  const Contexts& contexts = SimContexts(mode != 3);
+  const uint64_t hits0 = contexts.client->verification_cache_hits();
   uint64_t seed = 1;
   uint64_t confirmed = 0, pairs = 0, trace_events = 0;
   for (auto _ : state) {
-    World world(seed++, CleanLink(), mode == 1);
+    World world(seed++, CleanLink(), mode == 1, contexts);
     if (mode == 2) world.AddLoss(0.3);
     endpoints::HandshakePair* pair = world.AddPair(0);
     if (!pair->Start().ok()) state.SkipWithError("start failed");
@@ -361,10 +372,13 @@ void BM_Pair(benchmark::State& state) {
   }
   state.counters["confirmed_frac"] =
       static_cast<double>(confirmed) / static_cast<double>(pairs);
+  state.counters["verify_cache_hits"] =
+      static_cast<double>(contexts.client->verification_cache_hits() - hits0) /
+      static_cast<double>(pairs);
   state.counters["trace_events"] =
       static_cast<double>(trace_events) / static_cast<double>(pairs);
 }
-BENCHMARK(BM_Pair)->ArgName("mode")->Arg(0)->Arg(1)->Arg(2);
+BENCHMARK(BM_Pair)->ArgName("mode")->Arg(0)->Arg(1)->Arg(2)->Arg(3);
 
 // N pairs on one bottleneck (1 Gbit/s each way, 10 ms delay, unbounded
 // queue). Heap in use is sampled right after all pairs are created and
@@ -486,6 +500,8 @@ class TableReporter : public benchmark::ConsoleReporter {
     Ratio("floor verify / floor no verify", "BM_Floor/verify:1",
           "BM_Floor/verify:0", 0);
     Ratio("trace on / trace off", "BM_Pair/mode:1", "BM_Pair/mode:0", 1.10);
+    Ratio("sim pair, no verify memo / floor (verify)", "BM_Pair/mode:3",
+          "BM_Floor/verify:1", 0);
     Ratio("30% loss / clean", "BM_Pair/mode:2", "BM_Pair/mode:0", 0);
     for (const char* spread : {"0", "1"}) {
       Ratio(

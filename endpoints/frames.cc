@@ -123,12 +123,13 @@ absl::StatusOr<Frame> ParseFrame(QuicDataReader* r, EncryptionLevel level) {
   }
   switch (type) {
     case kPaddingFrame: {
+      // Padded Initials carry ~1000 zero bytes: scan them in one pass.
       PaddingFrame padding;
-      uint8_t next;
-      while (r->PeekUInt8(&next) && next == 0) {
-        r->Skip(1);
-        ++padding.length;
-      }
+      absl::Span<const uint8_t> rest = r->RemainingSpan();
+      size_t zeros = 0;
+      while (zeros < rest.size() && rest[zeros] == 0) ++zeros;
+      r->Skip(zeros);
+      padding.length += zeros;
       return padding;
     }
     case kPingFrame:

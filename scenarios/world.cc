@@ -728,7 +728,6 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
       out->set_pair(PairOfActor(e.actor));
       sim::Link* link = network.FindLink(e.actor);
       if (link == nullptr || e.kind == "send" || e.kind == "deliver") continue;
-      if (!net.shared_bottleneck()) out->set_pair(PairOfActor(e.actor));
       size_t& c = cursor[e.actor];
       if (c >= link->decisions().size()) continue;
       const sim::Decision& d = link->decisions()[c++];

@@ -138,6 +138,37 @@ TEST(QuicsimSeedRunnerTest, FirstInitialDropCostsOneProbeTimeout) {
   EXPECT_EQ(drops, 1);
 }
 
+TEST(QuicsimSeedRunnerTest, PhaseLiftsABlackhole) {
+  // Both directions drop everything until the phase at 2.5 s replaces the
+  // impairments with none: the handshake completes only after 2.5 s, on the
+  // first probe after it (PTOs at about 1 s, 3 s, ...).
+  QuicsimSeedRunner runner;
+  const Scenario scenario = Parse(R"pb(
+    network {
+      client_to_server {
+        delay: "10ms"
+        impairments { blackholes { start: "0s" } }
+      }
+      server_to_client {
+        delay: "10ms"
+        impairments { blackholes { start: "0s" } }
+      }
+      phases {
+        at: "2.5s"
+        link { delay: "10ms" }
+      }
+    }
+    population { pairs: 1 }
+    seeds { count: 1 }
+    expect { outcome: CONFIRMED }
+  )pb");
+  absl::StatusOr<SeedResult> r = runner.RunSeed(scenario, 1, {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->pairs[0].client.kind, VerdictKind::kConfirmed);
+  EXPECT_GT(r->pairs[0].client.handshake_time, sim::Duration::Millis(2500));
+  EXPECT_LT(r->pairs[0].client.handshake_time, sim::Duration::Seconds(10));
+}
+
 TEST(QuicsimSeedRunnerTest, ServerFaultClosesBothSidesWithItsCode) {
   QuicsimSeedRunner runner;
   const Scenario scenario = Parse(R"pb(

@@ -1,6 +1,7 @@
 #include "endpoints/connection.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 #include <variant>
 
@@ -18,6 +19,8 @@ namespace quicsim::endpoints {
 namespace {
 
 constexpr size_t kMinInitialDatagramSize = 1200;
+// Largest UDP payload a connection builds (ConnectionOptions is clamped).
+constexpr size_t kMaxDatagramSize = 1500;
 constexpr size_t kPacketNumberLength = 2;
 constexpr size_t kMaxUndecryptablePackets = 8;
 constexpr int kMaxCloseResponses = 16;
@@ -466,10 +469,16 @@ void Connection::ProcessRetry(const PacketHeader& header) {
 absl::Status Connection::ProcessFrames(EncryptionLevel level,
                                        absl::Span<const uint8_t> payload,
                                        bool* ack_eliciting) {
-  absl::StatusOr<std::vector<Frame>> frames = ParseFrames(payload, level);
-  if (!frames.ok()) return frames.status();
-  for (const Frame& frame : *frames) {
+  if (payload.empty()) {
+    return QuicErrorStatus(TransportError::kProtocolViolation,
+                           "packet without frames");
+  }
+  QuicDataReader reader(payload);
+  while (!reader.empty()) {
     if (state_ != State::kHandshake && state_ != State::kConfirmed) break;
+    absl::StatusOr<Frame> parsed = ParseFrame(&reader, level);
+    if (!parsed.ok()) return parsed.status();
+    const Frame& frame = *parsed;
     if (const auto* ack = std::get_if<AckFrame>(&frame)) {
       absl::Status s = OnAckFrame(level, *ack);
       if (!s.ok()) return s;
@@ -832,7 +841,7 @@ bool Connection::SendOneDatagram() {
       EncryptionLevel::kHandshake, EncryptionLevel::kOneRtt};
   const sim::Time now = scheduler_->Now();
   const uint64_t budget = AmplificationBudget();
-  size_t limit = options_.max_datagram_size;
+  size_t limit = std::min(options_.max_datagram_size, kMaxDatagramSize);
   if (budget < limit) limit = static_cast<size_t>(budget);
   if (limit < 64) return false;
   const bool cwnd_open =
@@ -843,7 +852,8 @@ bool Connection::SendOneDatagram() {
     EncryptionLevel level;
     uint64_t pn;
     size_t header_len;
-    std::vector<uint8_t> plaintext;
+    std::array<uint8_t, kMaxDatagramSize> plaintext;
+    size_t length = 0;
     SentRecord record;
     bool ack_eliciting = false;
     bool padded = false;
@@ -872,8 +882,7 @@ bool Connection::SendOneDatagram() {
     plan.level = level;
     plan.header_len = header_len;
     plan.record.level = level;
-    plan.plaintext.resize(room);
-    QuicDataWriter writer(absl::MakeSpan(plan.plaintext));
+    QuicDataWriter writer(absl::MakeSpan(plan.plaintext.data(), room));
 
     AckTracker& acks = *acks_[s];
     if (level != EncryptionLevel::kZeroRtt && acks.HasNewPackets()) {
@@ -888,7 +897,7 @@ bool Connection::SendOneDatagram() {
           plan.record.has_ack = true;
           plan.record.largest_acked_in_ack = ack.ranges.front().largest;
         } else {
-          writer = QuicDataWriter(absl::MakeSpan(plan.plaintext));
+          writer = QuicDataWriter(absl::MakeSpan(plan.plaintext.data(), room));
         }
       }
     }
@@ -948,12 +957,12 @@ bool Connection::SendOneDatagram() {
     if (writer.length() < min_payload) {
       WritePaddingFrame(min_payload - writer.length(), &writer);
     }
-    plan.plaintext.resize(writer.length());
+    plan.length = writer.length();
     if (level == EncryptionLevel::kInitial) {
       has_initial = true;
       if (plan.ack_eliciting) has_ack_eliciting_initial = true;
     }
-    used += header_len + plan.plaintext.size() + kAeadTagLength;
+    used += header_len + plan.length + kAeadTagLength;
     plans.push_back(std::move(plan));
   }
   if (plans.empty()) return false;
@@ -985,7 +994,8 @@ bool Connection::SendOneDatagram() {
     }
     Plan& last = plans.back();
     const size_t pad = kMinInitialDatagramSize - used;
-    last.plaintext.resize(last.plaintext.size() + pad, 0);
+    std::memset(last.plaintext.data() + last.length, 0, pad);
+    last.length += pad;
     last.padded = true;
     used += pad;
   }
@@ -1018,18 +1028,17 @@ bool Connection::SendOneDatagram() {
         absl::MakeSpan(datagram).subspan(offset, datagram.size() - offset));
     size_t pn_offset = 0;
     if (!WritePacketHeader(header, kPacketNumberLength, pn,
-                           plan.plaintext.size() + kAeadTagLength, &writer,
-                           &pn_offset)) {
+                           plan.length + kAeadTagLength, &writer, &pn_offset)) {
       QUICSIM_CHECK(false);
     }
     const size_t header_size = writer.length();
-    writer.WriteBytes(plan.plaintext);
+    writer.WriteBytes(absl::MakeConstSpan(plan.plaintext.data(), plan.length));
     const size_t space_left = datagram.size() - offset;
     absl::StatusOr<size_t> sealed =
         L(plan.level)
             .write->SealPacket(
                 absl::MakeSpan(datagram).subspan(offset, space_left), pn_offset,
-                kPacketNumberLength, pn, plan.plaintext.size());
+                kPacketNumberLength, pn, plan.length);
     QUICSIM_CHECK(sealed.ok());
     (void)header_size;
     const size_t packet_size = *sealed;

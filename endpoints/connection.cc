@@ -23,11 +23,9 @@ constexpr size_t kMinInitialDatagramSize = 1200;
 constexpr size_t kMaxDatagramSize = 1500;
 constexpr size_t kPacketNumberLength = 2;
 constexpr size_t kMaxUndecryptablePackets = 8;
-constexpr int kMaxCloseResponses = 16;
-// The closing period lasts 3 PTOs (RFC 9000 §10.2) but at least this long,
-// so that a peer still on its initial RTT estimate (first PTO after ~1 s,
-// then 2 s, 4 s) retransmits into it and gets the CONNECTION_CLOSE again.
-constexpr sim::Duration kMinClosingPeriod = sim::Duration::Seconds(10);
+constexpr int kMaxCloseResponses = 32;
+// Unprovoked repetitions of CONNECTION_CLOSE in the closing state.
+constexpr int kMaxCloseRepeats = 5;
 constexpr int kMaxVersionProbes = 5;
 // Datagrams one SendPending() may emit before yielding to the scheduler.
 constexpr int kMaxDatagramsPerBurst = 32;
@@ -91,6 +89,7 @@ Connection::Connection(ConnectionOptions options, sim::Scheduler* scheduler,
       ack_alarm_(scheduler, [this] { OnAckAlarm(); }),
       idle_alarm_(scheduler, [this] { OnIdleAlarm(); }),
       close_alarm_(scheduler, [this] { OnCloseAlarm(); }),
+      close_repeat_alarm_(scheduler, [this] { OnCloseRepeatAlarm(); }),
       version_alarm_(scheduler, [this] { OnVersionAlarm(); }) {
   for (int s = 0; s < kNumPacketNumberSpaces; ++s) {
     AckTracker::Config config;
@@ -1317,11 +1316,20 @@ void Connection::OnIdleAlarm() {
 }
 
 void Connection::OnCloseAlarm() {
+  close_repeat_alarm_.Cancel();
   if (TraceOn()) Trace("closing_period_ended", "");
   if (observer_ != nullptr)
     observer_->OnClosingPeriodEnded(options_.perspective);
   state_ = State::kFinished;
   MaybeDone();
+}
+
+void Connection::OnCloseRepeatAlarm() {
+  if (state_ != State::kClosing || close_repeats_ >= kMaxCloseRepeats) return;
+  ++close_repeats_;
+  SendConnectionClosePackets();
+  close_repeat_alarm_.Set(scheduler_->Now() +
+                          CurrentPto() * (int64_t{1} << close_repeats_));
 }
 
 void Connection::OnVersionAlarm() {
@@ -1372,8 +1380,18 @@ void Connection::CloseConnection(uint64_t code, absl::string_view reason) {
   // its idle timeout whenever it has nothing left to retransmit.
   SendConnectionClosePackets();
   SendConnectionClosePackets();
+  // RFC 9000 §10.2 asks for at least three PTOs. A peer still on its
+  // initial RTT estimate retransmits after ~1 s, 3 s, 7 s, 15 s, ... until
+  // its idle timeout, so the closing state lasts that long: every
+  // retransmission that gets through is answered, and a lost
+  // CONNECTION_CLOSE is not the end of the story.
   close_alarm_.Set(scheduler_->Now() +
-                   std::max(CurrentPto() * 3, kMinClosingPeriod));
+                   std::max(CurrentPto() * 3, idle_timeout_));
+  // The peer may be unable to provoke an answer: a server blocked by the
+  // anti-amplification limit sends nothing more. Repeat the close on a
+  // backoff (PTO, 2 PTO, 4 PTO, ...) a few times as well.
+  close_repeats_ = 0;
+  close_repeat_alarm_.Set(scheduler_->Now() + CurrentPto());
 }
 
 void Connection::SetVerdict(Verdict::Kind kind, uint64_t code,
@@ -1431,6 +1449,7 @@ void Connection::Stop() {
   ack_alarm_.Cancel();
   idle_alarm_.Cancel();
   close_alarm_.Cancel();
+  close_repeat_alarm_.Cancel();
   version_alarm_.Cancel();
   if (state_ != State::kFinished) state_ = State::kFinished;
   if (engine_ != nullptr) engine_->Close();

@@ -247,6 +247,7 @@ class Connection {
   void OnAckAlarm();
   void OnIdleAlarm();
   void OnCloseAlarm();
+  void OnCloseRepeatAlarm();
   void OnVersionAlarm();
   void UpdateRecoveryFlags();
   void ArmTimers();
@@ -351,6 +352,7 @@ class Connection {
   uint64_t close_code_ = 0;
   std::string close_reason_;
   int close_responses_ = 0;
+  int close_repeats_ = 0;
   uint64_t ack_eliciting_sent_since_receive_ = 0;
 
   // Undecryptable packets held until their keys arrive (RFC 9001 §5.7).
@@ -366,6 +368,7 @@ class Connection {
   sim::Alarm ack_alarm_;
   sim::Alarm idle_alarm_;
   sim::Alarm close_alarm_;
+  sim::Alarm close_repeat_alarm_;
   sim::Alarm version_alarm_;
   std::vector<PacketNumberRange> range_scratch_;
 };

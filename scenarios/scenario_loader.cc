@@ -160,8 +160,8 @@ class Validator {
              absl::StrCat("unknown group \"", g, "\" (X25519, P-256, P-384)"));
       }
     }
-    if (ep.certificate().chain_length() > 8) {
-      Fail(path + ".certificate.chain_length", "at most 8");
+    if (ep.certificate().chain_length() > 16) {
+      Fail(path + ".certificate.chain_length", "at most 16");
     }
     if (ep.certificate().leaf_padding_bytes() > 16384) {
       Fail(path + ".certificate.leaf_padding_bytes", "at most 16384");

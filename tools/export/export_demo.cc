@@ -1,0 +1,43 @@
+// Runs one of the export scenarios and writes every export of it:
+//   export_demo SCENARIO OUT_BASE [SEED]
+// gives OUT_BASE.sent.pcap, OUT_BASE.delivered.pcap, OUT_BASE.keys,
+// OUT_BASE.<actor>.sqlog per connection side and OUT_BASE.html.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "tools/export/keylog.h"
+#include "tools/export/ladder_html.h"
+#include "tools/export/pcap_writer.h"
+#include "tools/export/qlog_writer.h"
+#include "tools/export/scenario.h"
+
+int main(int argc, char** argv) {
+  using namespace quicsim::exporter;
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: %s SCENARIO OUT_BASE [SEED]\n", argv[0]);
+    return 2;
+  }
+  uint64_t seed = 1;
+  if (argc > 3 && !absl::SimpleAtoi(argv[3], &seed)) return 2;
+  auto r = RunScenario(argv[1], seed);
+  if (!r.ok()) {
+    std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
+    return 1;
+  }
+  const std::string base = argv[2];
+  absl::Status s = WritePcaps((*r)->capture, base);
+  if (s.ok()) s = WriteKeylog((*r)->keylog, base + ".keys");
+  if (s.ok()) s = WriteQlogs((*r)->events, base);
+  if (s.ok()) {
+    s = WriteLadderHtml((*r)->capture, (*r)->events,
+                        std::string("quicsim: ") + argv[1] + " handshake",
+                        base + ".html");
+  }
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s\n", s.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,244 @@
+#include "tools/export/qlog_writer.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "tools/export/file_io.h"
+#include "tools/export/json.h"
+#include "tools/export/trace_details.h"
+
+namespace quicsim::exporter {
+namespace {
+
+constexpr char kRs = 0x1e;
+
+bool IsConnectionActor(const std::string& actor) {
+  return absl::EndsWith(actor, "/client") || absl::EndsWith(actor, "/server");
+}
+
+// qlog packet_type for the endpoint's PacketTypeName.
+std::string QlogPacketType(const std::string& type) {
+  if (type == "Initial") return "initial";
+  if (type == "Handshake") return "handshake";
+  if (type == "0-RTT") return "0RTT";
+  if (type == "1-RTT") return "1RTT";
+  if (type == "Retry") return "retry";
+  if (type == "VersionNegotiation") return "version_negotiation";
+  return "unknown";
+}
+
+// qlog key level for the endpoint's LevelName.
+std::string QlogKeyLevel(const std::string& level) {
+  if (level == "0rtt") return "0rtt";
+  if (level == "1rtt" || level == "application") return "1rtt";
+  return level;  // initial, handshake
+}
+
+// qlog packet_dropped trigger for an endpoint drop reason.
+std::string DropTrigger(const std::string& reason) {
+  if (absl::StrContains(reason, "decrypt") ||
+      absl::StrContains(reason, "open")) {
+    return "decryption_failure";
+  }
+  if (absl::StrContains(reason, "key")) return "key_unavailable";
+  if (absl::StrContains(reason, "duplicate")) return "duplicate";
+  if (absl::StrContains(reason, "unknown_connection")) {
+    return "connection_unknown";
+  }
+  if (absl::StrContains(reason, "version")) return "unsupported";
+  if (absl::StrContains(reason, "unexpected")) return "rejected";
+  return "general";
+}
+
+std::string Header(const Details& d) {
+  std::string h = absl::StrCat("{\"packet_type\":",
+                               JsonQuote(QlogPacketType(d.Get("type", "?"))));
+  if (d.GetInt("pn") >= 0)
+    absl::StrAppend(&h, ",\"packet_number\":", d.GetInt("pn"));
+  return absl::StrCat(h, "}");
+}
+
+std::string Raw(const Details& d) {
+  return d.GetInt("size") >= 0
+             ? absl::StrCat(",\"raw\":{\"length\":", d.GetInt("size"), "}")
+             : "";
+}
+
+std::string FrameJson(const SentFrame& f) {
+  if (f.type == "crypto") {
+    const size_t plus = f.args.find('+');
+    if (plus != std::string::npos) {
+      return absl::StrCat(
+          "{\"frame_type\":\"crypto\",\"offset\":", f.args.substr(0, plus),
+          ",\"length\":", f.args.substr(plus + 1), "}");
+    }
+  }
+  if (f.type == "connection_close") {
+    return absl::StrCat(
+        "{\"frame_type\":\"connection_close\",\"error_space\":\"transport\","
+        "\"error_code\":",
+        JsonQuote(f.args), "}");
+  }
+  return absl::StrCat("{\"frame_type\":", JsonQuote(f.type), "}");
+}
+
+std::string Event(const sim::TraceEvent& e, std::string_view name,
+                  const std::string& data) {
+  return absl::StrCat(std::string(1, kRs), "{\"time\":",
+                      JsonMillis((e.time - sim::Time::Zero()).nanos()),
+                      ",\"name\":", JsonQuote(name), ",\"data\":", data, "}\n");
+}
+
+}  // namespace
+
+std::vector<std::string> ConnectionActors(
+    const std::vector<sim::TraceEvent>& events) {
+  std::vector<std::string> actors;
+  for (const sim::TraceEvent& e : events) {
+    if (IsConnectionActor(e.actor) &&
+        std::find(actors.begin(), actors.end(), e.actor) == actors.end()) {
+      actors.push_back(e.actor);
+    }
+  }
+  return actors;
+}
+
+std::string BuildQlog(const std::vector<sim::TraceEvent>& events,
+                      const std::string& actor) {
+  const bool client = absl::EndsWith(actor, "/client");
+  const char* self = client ? "client" : "server";
+  const char* peer = client ? "server" : "client";
+  std::string group_id;
+  for (const sim::TraceEvent& e : events) {
+    if (e.actor == actor && e.kind == "start") {
+      Details d(e.details);
+      group_id = client ? d.Get("dcid") : d.Get("scid");
+      break;
+    }
+  }
+  std::string out = absl::StrCat(
+      std::string(1, kRs),
+      "{\"qlog_version\":\"0.3\",\"qlog_format\":\"JSON-SEQ\",\"title\":",
+      JsonQuote(absl::StrCat("quicsim ", actor)),
+      ",\"trace\":{\"title\":", JsonQuote(actor),
+      ",\"vantage_point\":{\"name\":\"quicsim\",\"type\":\"", self,
+      "\"},\"common_fields\":{\"protocol_type\":[\"QUIC\"],"
+      "\"time_format\":\"relative\",\"reference_time\":0,\"group_id\":",
+      JsonQuote(group_id), ",\"ODCID\":", JsonQuote(group_id), "}}}\n");
+  bool closed = false;
+  for (const sim::TraceEvent& e : events) {
+    if (e.actor != actor) continue;
+    const Details d(e.details);
+    if (e.kind == "start") {
+      std::string data = "{\"owner\":\"local\"";
+      if (!d.Get("scid").empty()) {
+        absl::StrAppend(&data, ",\"initial_source_connection_id\":",
+                        JsonQuote(d.Get("scid")));
+      }
+      if (client && !d.Get("dcid").empty()) {
+        absl::StrAppend(&data, ",\"original_destination_connection_id\":",
+                        JsonQuote(d.Get("dcid")));
+      }
+      absl::StrAppend(&data, "}");
+      out += Event(e, "transport:parameters_set", data);
+    } else if (e.kind == "tls_event" &&
+               d.Get("kind") == "TransportParameters") {
+      out += Event(e, "transport:parameters_set",
+                   absl::StrCat("{\"owner\":\"remote\",\"length\":",
+                                d.GetInt("bytes", 0), "}"));
+    } else if (e.kind == "packet_sent") {
+      std::vector<std::string> frames;
+      for (const SentFrame& f : FramesOf(d)) frames.push_back(FrameJson(f));
+      out +=
+          Event(e, "transport:packet_sent",
+                absl::StrCat("{\"header\":", Header(d), Raw(d), ",\"frames\":[",
+                             absl::StrJoin(frames, ","), "]}"));
+      if (d.Has("connection_close") && !closed) {
+        closed = true;
+        out += Event(e, "connectivity:connection_closed",
+                     absl::StrCat("{\"owner\":\"local\",\"connection_code\":",
+                                  JsonQuote(d.Get("connection_close")), "}"));
+      }
+    } else if (e.kind == "packet_received") {
+      out += Event(e, "transport:packet_received",
+                   absl::StrCat("{\"header\":", Header(d), Raw(d), "}"));
+    } else if (e.kind == "retry_received") {
+      out += Event(e, "transport:packet_received",
+                   "{\"header\":{\"packet_type\":\"retry\"}}");
+    } else if (e.kind == "packet_dropped" || e.kind == "datagram_dropped" ||
+               e.kind == "datagram_trailing_dropped") {
+      std::string data = "{";
+      if (d.Has("type")) absl::StrAppend(&data, "\"header\":", Header(d), ",");
+      if (d.GetInt("size") >= 0) {
+        absl::StrAppend(&data, "\"raw\":{\"length\":", d.GetInt("size"), "},");
+      }
+      absl::StrAppend(&data,
+                      "\"trigger\":", JsonQuote(DropTrigger(d.Get("reason"))),
+                      ",\"details\":", JsonQuote(d.Get("reason")), "}");
+      out += Event(e, "transport:packet_dropped", data);
+    } else if (e.kind == "keys_installed") {
+      const bool write = d.Get("direction") == "write";
+      const char* owner = write == client ? "client" : "server";
+      out +=
+          Event(e, "security:key_updated",
+                absl::StrCat(
+                    "{\"key_type\":",
+                    JsonQuote(absl::StrCat(
+                        owner, "_", QlogKeyLevel(d.Get("level")), "_secret")),
+                    ",\"trigger\":\"tls\"}"));
+    } else if (e.kind == "keys_discarded") {
+      for (const char* owner : {self, peer}) {
+        out +=
+            Event(e, "security:key_discarded",
+                  absl::StrCat(
+                      "{\"key_type\":",
+                      JsonQuote(absl::StrCat(
+                          owner, "_", QlogKeyLevel(d.Get("level")), "_secret")),
+                      ",\"trigger\":\"tls\"}"));
+      }
+    } else if (e.kind == "pto") {
+      out +=
+          Event(e, "recovery:metrics_updated",
+                absl::StrCat("{\"pto_count\":", d.GetInt("pto_count", 0), "}"));
+    } else if (e.kind == "connection_close_received") {
+      if (!closed) {
+        closed = true;
+        out += Event(e, "connectivity:connection_closed",
+                     absl::StrCat("{\"owner\":\"remote\",\"connection_code\":",
+                                  JsonQuote(d.Get("code")), ",\"reason\":",
+                                  JsonQuote(d.Get("reason")), "}"));
+      }
+    } else if (e.kind == "idle_timeout") {
+      if (!closed) {
+        closed = true;
+        out += Event(e, "connectivity:connection_closed",
+                     "{\"owner\":\"local\",\"trigger\":\"idle_timeout\"}");
+      }
+    } else if (e.kind == "handshake_complete") {
+      out += Event(e, "connectivity:connection_state_updated",
+                   "{\"new\":\"handshake_complete\"}");
+    } else {
+      out += Event(e, absl::StrCat("quicsim:", e.kind),
+                   absl::StrCat("{\"details\":", JsonQuote(e.details), "}"));
+    }
+  }
+  return out;
+}
+
+absl::Status WriteQlogs(const std::vector<sim::TraceEvent>& events,
+                        const std::string& base,
+                        std::vector<std::string>* paths) {
+  for (const std::string& actor : ConnectionActors(events)) {
+    const std::string path = absl::StrCat(
+        base, ".", absl::StrReplaceAll(actor, {{"/", "_"}}), ".sqlog");
+    absl::Status s = WriteFileAtomically(path, BuildQlog(events, actor));
+    if (!s.ok()) return s;
+    if (paths != nullptr) paths->push_back(path);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace quicsim::exporter

@@ -1287,6 +1287,17 @@ void Connection::OnLossDetectionAlarm() {
                                       : (space == PacketNumberSpace::kHandshake
                                              ? EncryptionLevel::kHandshake
                                              : EncryptionLevel::kOneRtt);
+    if (space == PacketNumberSpace::kApplication) {
+      // Probes carry what is still unacknowledged, not only CRYPTO data:
+      // a lost HANDSHAKE_DONE would otherwise never be sent again until
+      // loss detection declares its packet lost, which needs an ACK.
+      if (!is_client() && handshake_complete_ && !handshake_done_acked_) {
+        handshake_done_pending_ = true;
+      }
+      if (is_client() && !options_.request.empty() && !request_acked_) {
+        request_pending_ = true;
+      }
+    }
     if (L(level).write != nullptr) {
       probes_pending_[static_cast<int>(space)] = outcome_.probe.count;
     } else if (L(EncryptionLevel::kHandshake).write != nullptr) {

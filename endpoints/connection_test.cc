@@ -238,6 +238,25 @@ TEST(ConnectionTest, CorruptionReorderAndDuplication) {
   }
 }
 
+TEST(ConnectionTest, CorruptedConnectionIdInFirstInitialLeavesNoState) {
+  // A flipped bit in the first Initial's Destination Connection ID derives
+  // the wrong Initial keys: the server must keep no state for it, so the
+  // client's retransmission (with the right DCID) is accepted.
+  Contexts contexts = MakeContexts();
+  World world(12);
+  sim::Decision corrupt;
+  corrupt.link = "c2s";
+  corrupt.index = 0;
+  corrupt.action = sim::Action::kCorrupt;
+  corrupt.reason = "test";
+  corrupt.bits = {6 * 8};  // first byte of the DCID (after 1+4+1 bytes)
+  world.c2s()->SetScript({corrupt});
+  HandshakePair* pair = world.AddPair(contexts);
+  world.Run();
+  ExpectConfirmed(*pair);
+  EXPECT_EQ(pair->client().stats().ptos, 1u);
+}
+
 TEST(ConnectionTest, LongDelay) {
   Contexts contexts = MakeContexts();
   sim::LinkConfig link;

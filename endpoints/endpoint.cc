@@ -193,6 +193,17 @@ void ServerEndpoint::OnDatagram(sim::Datagram datagram) {
   connection_->Start();
   if (options_.retry) connection_->MarkAddressValidated();
   connection_->OnDatagram(std::move(datagram), /*observed=*/true);
+  if (connection_->stats().packets_received == 0 &&
+      !connection_->verdict().final()) {
+    // The Initial did not decrypt (e.g. a corrupted connection ID derived
+    // the wrong keys): keep no state for it, as if it never arrived.
+    if (sim::TraceOn(trace_)) {
+      trace_->Record(scheduler_->Now(), actor_, "connection_discarded",
+                     "reason=first_initial_undecryptable");
+    }
+    connection_->Stop();
+    connection_.reset();
+  }
 }
 
 }  // namespace quicsim::endpoints

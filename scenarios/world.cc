@@ -151,7 +151,7 @@ absl::Status AddImpairments(
     std::vector<std::unique_ptr<sim::Impairment>>* out) {
   if (imp.loss() > 0) {
     out->push_back(std::make_unique<sim::BernoulliLoss>(
-        imp.loss(), network.MakeRng(prefix + "/loss")));
+        imp.loss(), network.MakeRng(prefix + "/loss"), imp.loss_max_burst()));
   }
   const GilbertElliott& ge = imp.gilbert_elliott();
   if (ge.p() > 0 || ge.loss_good() > 0) {
@@ -202,7 +202,7 @@ absl::Status AddImpairments(
     out->push_back(std::make_unique<sim::Corrupt>(
         imp.corrupt().probability(),
         imp.corrupt().bits() == 0 ? 1 : imp.corrupt().bits(),
-        network.MakeRng(prefix + "/corrupt")));
+        network.MakeRng(prefix + "/corrupt"), imp.corrupt().max_burst()));
   }
   return absl::OkStatus();
 }

@@ -54,7 +54,13 @@ bool Decision::operator==(const Decision& o) const {
 
 void BernoulliLoss::Decide(const Datagram&, uint64_t, Time,
                            std::vector<Decision>* out) {
-  if (rng_.Bernoulli(p_)) out->push_back(Make(Action::kDrop, "bernoulli"));
+  const bool lose = rng_.Bernoulli(p_);
+  if (lose && (max_burst_ == 0 || run_ < max_burst_)) {
+    ++run_;
+    out->push_back(Make(Action::kDrop, "bernoulli"));
+  } else {
+    run_ = 0;
+  }
 }
 
 void GilbertElliottLoss::Decide(const Datagram&, uint64_t, Time,
@@ -118,7 +124,13 @@ void Duplicate::Decide(const Datagram&, uint64_t, Time,
 
 void Corrupt::Decide(const Datagram& dg, uint64_t, Time,
                      std::vector<Decision>* out) {
-  if (!rng_.Bernoulli(p_) || dg.payload.empty() || bits_ == 0) return;
+  const bool hit = rng_.Bernoulli(p_);
+  if (!hit || (max_burst_ > 0 && run_ >= max_burst_)) {
+    run_ = 0;
+    return;
+  }
+  ++run_;
+  if (dg.payload.empty() || bits_ == 0) return;
   const uint64_t total = uint64_t{dg.payload.size()} * 8;
   const uint64_t k = std::min<uint64_t>(bits_, total);
   Decision d = Make(Action::kCorrupt, "corrupt");

@@ -70,13 +70,19 @@ class Impairment {
 // Independent loss with probability p. One draw per datagram.
 class BernoulliLoss : public Impairment {
  public:
-  BernoulliLoss(double p, Rng rng) : p_(p), rng_(rng) {}
+  // `max_burst` > 0 caps consecutive drops: after that many in a row the
+  // next datagram passes (the QUIC interop runner's drop-rate --burst). The
+  // draw is made either way, so the stream stays aligned.
+  BernoulliLoss(double p, Rng rng, uint32_t max_burst = 0)
+      : p_(p), rng_(rng), max_burst_(max_burst) {}
   void Decide(const Datagram& d, uint64_t index, Time now,
               std::vector<Decision>* out) override;
 
  private:
   double p_;
   Rng rng_;
+  uint32_t max_burst_;
+  uint32_t run_ = 0;
 };
 
 // Gilbert–Elliott burst loss: a two-state Markov chain, starting Good.
@@ -181,7 +187,10 @@ class Duplicate : public Impairment {
 // positions when it corrupts.
 class Corrupt : public Impairment {
  public:
-  Corrupt(double p, uint32_t bits, Rng rng) : p_(p), bits_(bits), rng_(rng) {}
+  // `max_burst` > 0 caps consecutive corrupted datagrams, as for
+  // BernoulliLoss.
+  Corrupt(double p, uint32_t bits, Rng rng, uint32_t max_burst = 0)
+      : p_(p), bits_(bits), rng_(rng), max_burst_(max_burst) {}
   void Decide(const Datagram& d, uint64_t index, Time now,
               std::vector<Decision>* out) override;
 
@@ -189,6 +198,8 @@ class Corrupt : public Impairment {
   double p_;
   uint32_t bits_;
   Rng rng_;
+  uint32_t max_burst_;
+  uint32_t run_ = 0;
 };
 
 }  // namespace quicsim::sim

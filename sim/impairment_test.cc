@@ -208,3 +208,48 @@ TEST(DecisionTest, ToString) {
 
 }  // namespace
 }  // namespace quicsim::sim
+
+namespace quicsim::sim {
+namespace {
+
+TEST(BurstCapTest, BernoulliLossNeverDropsMoreThanTheCapInARow) {
+  // p = 0.9: without the cap, runs of 4+ drops are the norm.
+  BernoulliLoss capped(0.9, Rng(11), /*max_burst=*/3);
+  BernoulliLoss uncapped(0.9, Rng(11));
+  Datagram d;
+  d.payload = {1, 2, 3};
+  int run = 0, longest = 0, longest_uncapped = 0, run_uncapped = 0;
+  int dropped = 0;
+  for (uint64_t i = 0; i < 10000; ++i) {
+    std::vector<Decision> out, out2;
+    capped.Decide(d, i, Time::Zero(), &out);
+    uncapped.Decide(d, i, Time::Zero(), &out2);
+    run = out.empty() ? 0 : run + 1;
+    run_uncapped = out2.empty() ? 0 : run_uncapped + 1;
+    dropped += !out.empty();
+    longest = std::max(longest, run);
+    longest_uncapped = std::max(longest_uncapped, run_uncapped);
+  }
+  EXPECT_EQ(longest, 3);
+  EXPECT_GT(longest_uncapped, 10);
+  // Stationary rate with the cap: cycles of (drops until a pass) where a
+  // forced pass follows 3 drops: E[drops]/E[cycle] = (p+p^2+p^3)/(1+p+p^2+p^3)
+  // = 2.439/3.439 = 0.709 for p = 0.9.
+  EXPECT_NEAR(dropped / 10000.0, 0.709, 0.02);
+}
+
+TEST(BurstCapTest, CorruptionCapped) {
+  Corrupt capped(1.0, 1, Rng(5), /*max_burst=*/2);
+  Datagram d;
+  d.payload = {1, 2, 3, 4};
+  std::string pattern;
+  for (uint64_t i = 0; i < 9; ++i) {
+    std::vector<Decision> out;
+    capped.Decide(d, i, Time::Zero(), &out);
+    pattern += out.empty() ? '.' : 'x';
+  }
+  EXPECT_EQ(pattern, "xx.xx.xx.");
+}
+
+}  // namespace
+}  // namespace quicsim::sim

@@ -1,6 +1,8 @@
 #include "tools/quicsim/suite.h"
 
+#include <filesystem>
 #include <string>
+#include <system_error>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -40,6 +42,15 @@ absl::StatusOr<SuiteReport> RunSuite(SeedRunner& runner,
                                      const SuiteOptions& options) {
   SuiteReport report;
   if (absl::Status s = TouchShardStatusFile(options.shard); !s.ok()) return s;
+  if (!options.trace_dir.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(options.trace_dir, error);
+    if (error) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(options.trace_dir,
+                       ": cannot create trace directory: ", error.message()));
+    }
+  }
   report.seeds_run =
       SeedsForShard(options.seed_base, options.seed_count, options.shard);
   Progress progress(options.progress, options.progress_tty,

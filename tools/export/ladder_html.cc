@@ -43,8 +43,8 @@ std::string Ms(sim::Time t) {
       "%.3f ms", static_cast<double>((t - sim::Time::Zero()).nanos()) / 1e6);
 }
 
-// Maps virtual times to y pixels: 4 px per ms, gaps over 25 ms shown as
-// 100 px plus a logarithmic remainder.
+// Maps virtual times to y pixels: 10 px per ms, gaps over 25 ms shown as
+// 250 px plus a logarithmic remainder.
 class TimeAxis {
  public:
   explicit TimeAxis(const std::set<int64_t>& times_ns) {
@@ -53,8 +53,8 @@ class TimeAxis {
     for (int64_t t : times_ns) {
       if (prev >= 0) {
         const double gap_ms = static_cast<double>(t - prev) / 1e6;
-        y += gap_ms <= 25 ? std::max(gap_ms * 4, 14.0)
-                          : 100 + 20 * std::log10(gap_ms / 25);
+        y += gap_ms <= 25 ? std::max(gap_ms * 10, 18.0)
+                          : 250 + 40 * std::log10(gap_ms / 25);
       }
       y_[t] = y;
       prev = t;

@@ -1,0 +1,253 @@
+// A third-party QUIC peer on the simulator: Debian's libngtcp2 0.12 with its
+// GnuTLS crypto helper (libngtcp2_crypto_gnutls), hosted as a client or a
+// server endpoint so our own endpoints can be tested against a stack nobody
+// here wrote.
+//
+// ngtcp2 is I/O-free: the endpoint feeds it every delivered datagram with
+// ngtcp2_conn_read_pkt, drains ngtcp2_conn_write_pkt until it has nothing
+// more, and keeps one sim::Alarm at ngtcp2_conn_get_expiry, where it calls
+// ngtcp2_conn_handle_expiry. Every ngtcp2_tstamp is the virtual time in
+// nanoseconds (plus a fixed offset, so no timestamp is ever 0). The closing
+// and draining periods (RFC 9000 §10.2) are the application's job in ngtcp2
+// 0.12; the endpoint keeps them for three PTOs, answering packets in the
+// closing period with its stored CONNECTION_CLOSE datagram.
+//
+// TLS is GnuTLS (TLS 1.3 only, X25519 only, no middlebox compatibility mode)
+// with the test PKI's Ed25519 certificate and PKCS#8 key (DER) on the server
+// and its root as the client's only trust anchor; certificate validity is
+// checked against tls::VirtualEpoch() plus virtual time through
+// gnutls_global_set_time_function (process-wide; set by the first
+// endpoint).
+//
+// Determinism. Everything this endpoint decides is drawn from its seeded
+// sim::Rng streams: ngtcp2's rand callback (settings.rand_ctx), the
+// connection IDs and stateless-reset tokens (get_new_connection_id, the
+// client's first DCID/SCID, the server's SCID), PATH_CHALLENGE data and the
+// Retry token (our own format, no gnutls_rnd inside, unlike
+// ngtcp2_crypto_generate_retry_token). GnuTLS however draws the ClientHello
+// random, the X25519 key shares and any ticket material from gnutls_rnd, a
+// DRBG seeded from the kernel that GnuTLS 3.7 offers no public way to seed.
+// So only *event-level* determinism holds: the same seed gives the same
+// schedule, datagram sizes, packet types and verdicts (sizes are fixed with
+// X25519 and Ed25519, whose signatures are deterministic and fixed-length),
+// but not the same ciphertext bytes. The trace records sizes and events, not
+// bytes, so trace digests of a pair with an ngtcp2 side match run to run as
+// long as our own endpoint traces nothing derived from the peer's random
+// bytes; a pcap of the same seed differs byte-wise.
+//
+// The observer sees every datagram sent (with the encryption levels of its
+// coalesced packets, parsed from the long headers) and received, every packet
+// sent, address validation on the server (a valid Retry token at creation, or
+// the first Handshake packet ngtcp2 accepted) and the end of the
+// closing/draining period, so PairOracle's amplification and
+// sent-after-close checks run on an ngtcp2 server too. ngtcp2 0.12 has no
+// key-discard callback, so OnKeysDiscarded is never reported.
+#ifndef QUICSIM_ENDPOINTS_NGTCP2_ENDPOINT_H_
+#define QUICSIM_ENDPOINTS_NGTCP2_ENDPOINT_H_
+
+#include <netinet/in.h>
+#include <ngtcp2/ngtcp2.h>
+#include <ngtcp2/ngtcp2_crypto.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/types/span.h"
+#include "endpoints/connection.h"
+#include "endpoints/perspective.h"
+#include "endpoints/verdict.h"
+#include "sim/alarm.h"
+#include "sim/datagram.h"
+#include "sim/network.h"
+#include "sim/random.h"
+#include "sim/scheduler.h"
+#include "sim/trace.h"
+
+namespace quicsim::endpoints {
+
+// Faults the ngtcp2 side can inject (mirrors EndpointFaults and the TLS
+// ALPN fault, where ngtcp2 0.12 allows them).
+struct Ngtcp2Faults {
+  // Offer / accept only the ALPN "quicsim-other" instead of options.alpn. A
+  // GnuTLS server with a mandatory ALPN then fails the handshake with
+  // no_application_protocol (0x178).
+  bool alpn_mismatch = false;
+  // Send max_udp_payload_size 1000 (below the RFC 9000 §18.2 minimum of
+  // 1200) in our transport parameters; ngtcp2 encodes it unchecked, the peer
+  // must close with TRANSPORT_PARAMETER_ERROR.
+  bool invalid_transport_parameters = false;
+  // As soon as the peer's transport parameters are known, the application
+  // refuses them and closes with TRANSPORT_PARAMETER_ERROR (0x08).
+  bool refuse_peer_transport_parameters = false;
+};
+
+// Configuration of an ngtcp2 endpoint.
+struct Ngtcp2EndpointOptions {
+  sim::Address local;
+  // Client: the server's address. Server: unused (the peer is whoever sent
+  // the first acceptable Initial).
+  sim::Address peer;
+  // Server: certificate chain (leaf first) and the leaf's PKCS#8 key, DER.
+  std::vector<std::vector<uint8_t>> certificate_chain;
+  std::vector<uint8_t> private_key;
+  // Client: the DER trust anchor. Empty: the server's certificate is not
+  // verified.
+  std::vector<uint8_t> trust_anchor;
+  std::vector<std::string> alpn = {"h3"};
+  std::string server_name = "example.com";
+  // Our max_idle_timeout transport parameter (also the handshake timeout).
+  sim::Duration idle_timeout = sim::Duration::Seconds(30);
+  // Largest UDP payload sent (PMTUD off).
+  size_t max_datagram_size = 1200;
+  size_t connection_id_length = 8;
+  // Server: answer a token-less Initial with a Retry and validate the token
+  // of the next one (RFC 9000 §8.1.2).
+  bool retry = false;
+  Ngtcp2Faults faults;
+};
+
+// One ngtcp2 connection at one simulated address; the common part of
+// Ngtcp2ClientEndpoint and Ngtcp2ServerEndpoint.
+class Ngtcp2Endpoint : public sim::DatagramReceiver {
+ public:
+  ~Ngtcp2Endpoint() override;
+  Ngtcp2Endpoint(const Ngtcp2Endpoint&) = delete;
+  Ngtcp2Endpoint& operator=(const Ngtcp2Endpoint&) = delete;
+
+  // Registers the address; a client also sends its first flight.
+  absl::Status Start();
+  void OnDatagram(sim::Datagram datagram) override;
+  // Stops the timer and ignores further input (the run is over).
+  void Stop();
+
+  const Verdict& verdict() const { return verdict_; }
+  // True once the verdict is final and any closing/draining period is over.
+  bool done() const { return done_; }
+  Perspective perspective() const { return perspective_; }
+  uint64_t datagrams_sent() const { return datagrams_sent_; }
+  uint64_t datagrams_received() const { return datagrams_received_; }
+  // Server: Retry packets sent.
+  uint64_t retries_sent() const { return retries_sent_; }
+  // Called once when done() becomes true.
+  void set_on_done(absl::AnyInvocable<void()> on_done) {
+    on_done_ = std::move(on_done);
+  }
+
+ protected:
+  Ngtcp2Endpoint(Perspective perspective, Ngtcp2EndpointOptions options,
+                 sim::Scheduler* scheduler, sim::Network* network,
+                 uint64_t rng_seed, std::string actor, sim::TraceSink* trace,
+                 ConnectionObserver* observer);
+
+ private:
+  struct Callbacks;
+  struct GnutlsState;
+
+  enum class State { kIdle, kHandshake, kConfirmed, kClosing, kDraining };
+
+  absl::Status StartClient();
+  // Server: handles a datagram before the connection exists.
+  void Accept(sim::Datagram& datagram);
+  absl::Status CreateServerConnection(const ngtcp2_pkt_hd& hd,
+                                      const ngtcp2_cid& original_dcid,
+                                      bool validated_by_token);
+  absl::Status InitTls();
+  void FillSettings(ngtcp2_settings* settings) const;
+  void FillTransportParams(ngtcp2_transport_params* params);
+  ngtcp2_cid NewCid(size_t length);
+  std::vector<uint8_t> MakeRetryToken(const ngtcp2_cid& odcid,
+                                      const sim::Address& client) const;
+  std::optional<ngtcp2_cid> ValidateRetryToken(
+      absl::Span<const uint8_t> token, const sim::Address& client) const;
+
+  void ReadDatagram(const sim::Datagram& datagram);
+  void WritePackets();
+  void OnAlarm();
+  void ArmAlarm();
+  // Closes with ngtcp2 error `liberr` (mapped as the ngtcp2 examples do:
+  // the TLS alert for NGTCP2_ERR_CRYPTO, else the inferred transport code).
+  void CloseWithLibError(int liberr);
+  void CloseWithError(const ngtcp2_connection_close_error& ccerr,
+                      absl::string_view reason);
+  void EnterDraining();
+  void OnClosingPeriodEnd();
+  void Transmit(const uint8_t* data, size_t size, bool has_close);
+  void SetVerdict(Verdict::Kind kind, uint64_t code, absl::string_view reason);
+  void MarkDone();
+  void MaybeValidateAddress(const sim::Datagram& datagram);
+  uint64_t Ts() const;
+  void Trace(std::string_view kind, const std::string& details);
+
+  Perspective perspective_;
+  Ngtcp2EndpointOptions options_;
+  sim::Scheduler* scheduler_;
+  sim::Network* network_;
+  std::string actor_;
+  sim::TraceSink* trace_;
+  ConnectionObserver* observer_;
+  // Streams: ngtcp2's rand callback, connection IDs/tokens, challenges.
+  sim::Rng rand_rng_;
+  sim::Rng cid_rng_;
+
+  ngtcp2_conn* conn_ = nullptr;
+  ngtcp2_crypto_conn_ref conn_ref_;
+  std::unique_ptr<GnutlsState> tls_;
+  sockaddr_in local_sa_{};
+  sockaddr_in remote_sa_{};
+  sim::Address remote_;
+  sim::Alarm alarm_;
+
+  State state_ = State::kIdle;
+  Verdict verdict_;
+  sim::Time start_time_;
+  bool registered_ = false;
+  bool stopped_ = false;
+  bool done_ = false;
+  bool address_validated_ = false;
+  bool params_checked_ = false;
+  absl::AnyInvocable<void()> on_done_;
+
+  // Server Retry state.
+  std::optional<ngtcp2_cid> retry_scid_;
+  uint64_t retries_sent_ = 0;
+
+  // The stored CONNECTION_CLOSE datagram (closing period).
+  std::vector<uint8_t> close_datagram_;
+  int close_responses_ = 0;
+
+  uint64_t datagrams_sent_ = 0;
+  uint64_t datagrams_received_ = 0;
+};
+
+// An ngtcp2 client: connects to options.peer on Start().
+class Ngtcp2ClientEndpoint : public Ngtcp2Endpoint {
+ public:
+  Ngtcp2ClientEndpoint(Ngtcp2EndpointOptions options, sim::Scheduler* scheduler,
+                       sim::Network* network, uint64_t rng_seed,
+                       std::string actor, sim::TraceSink* trace,
+                       ConnectionObserver* observer)
+      : Ngtcp2Endpoint(Perspective::kClient, std::move(options), scheduler,
+                       network, rng_seed, std::move(actor), trace, observer) {}
+};
+
+// An ngtcp2 server for one connection: created on the first acceptable
+// Initial (after a Retry round trip if options.retry).
+class Ngtcp2ServerEndpoint : public Ngtcp2Endpoint {
+ public:
+  Ngtcp2ServerEndpoint(Ngtcp2EndpointOptions options, sim::Scheduler* scheduler,
+                       sim::Network* network, uint64_t rng_seed,
+                       std::string actor, sim::TraceSink* trace,
+                       ConnectionObserver* observer)
+      : Ngtcp2Endpoint(Perspective::kServer, std::move(options), scheduler,
+                       network, rng_seed, std::move(actor), trace, observer) {}
+};
+
+}  // namespace quicsim::endpoints
+
+#endif  // QUICSIM_ENDPOINTS_NGTCP2_ENDPOINT_H_

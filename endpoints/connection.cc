@@ -26,7 +26,6 @@ constexpr size_t kMaxUndecryptablePackets = 8;
 constexpr int kMaxCloseResponses = 32;
 // Unprovoked repetitions of CONNECTION_CLOSE in the closing state.
 constexpr int kMaxCloseRepeats = 5;
-constexpr int kMaxVersionProbes = 5;
 // Datagrams one SendPending() may emit before yielding to the scheduler.
 constexpr int kMaxDatagramsPerBurst = 32;
 
@@ -125,6 +124,7 @@ void Connection::Start() {
       awaiting_version_negotiation_ = true;
       version_ = options_.initial_version;
       SendVersionProbe();
+      ArmVersionAlarm();
       return;
     }
   } else {
@@ -376,15 +376,20 @@ void Connection::ProcessPacket(const PacketHeader& header,
   ack_eliciting_sent_since_receive_ = 0;
   ResetIdleTimer();
 
-  if (!is_client() && level == EncryptionLevel::kHandshake &&
-      !address_validated_) {
-    // RFC 9000 §8.1: a Handshake packet from the client validates its
-    // address; RFC 9001 §4.9.1: the server then discards Initial keys.
-    address_validated_ = true;
-    *validated_by_handshake = true;
-    if (observer_ != nullptr)
-      observer_->OnAddressValidated(options_.perspective);
-    if (TraceOn()) Trace("address_validated", "by=handshake_packet");
+  if (!is_client() && level == EncryptionLevel::kHandshake) {
+    if (!address_validated_) {
+      // RFC 9000 §8.1: a Handshake packet from the client validates its
+      // address.
+      address_validated_ = true;
+      *validated_by_handshake = true;
+      if (observer_ != nullptr) {
+        observer_->OnAddressValidated(options_.perspective);
+      }
+      if (TraceOn()) Trace("address_validated", "by=handshake_packet");
+    }
+    // RFC 9001 §4.9.1: the server discards Initial keys once it processes a
+    // Handshake packet, however the address was validated (a Retry token
+    // validates it earlier).
     DiscardKeys(EncryptionLevel::kInitial);
   }
 }
@@ -845,6 +850,8 @@ bool Connection::SendOneDatagram() {
   if (limit < 64) return false;
   const bool cwnd_open =
       loss_.congestion_controller().AvailableWindow() >= limit;
+  const bool any_probe = probes_pending_[0] > 0 || probes_pending_[1] > 0 ||
+                         probes_pending_[2] > 0;
 
   // Phase 1: frames per packet.
   struct Plan {
@@ -901,7 +908,12 @@ bool Connection::SendOneDatagram() {
       }
     }
     const bool probe = probes_pending_[s] > 0;
-    const bool may_send_data = cwnd_open || probe;
+    // A probe datagram is exempt from the congestion window (RFC 9002
+    // §7), and so is everything coalesced into it: lost Initial CRYPTO data
+    // rides along with a Handshake probe. Otherwise a window filled by
+    // Handshake packets the client cannot yet decrypt (so never acknowledges)
+    // blocks the ServerHello retransmission those packets depend on.
+    const bool may_send_data = cwnd_open || any_probe;
     if (level == EncryptionLevel::kOneRtt && handshake_done_pending_ &&
         may_send_data && WriteHandshakeDoneFrame(&writer)) {
       handshake_done_pending_ = false;
@@ -1127,9 +1139,13 @@ void Connection::SendVersionProbe() {
                           probe.size()));
   }
   Transmit(std::move(probe), 1, false);
+}
+
+void Connection::ArmVersionAlarm() {
+  // The first Initial's PTO (3 x the initial RTT), doubling per round.
+  const int round = std::min(version_rounds_++, 12);
   version_alarm_.Set(scheduler_->Now() +
-                     kInitialRtt * 3 *
-                         (int64_t{1} << (version_probes_sent_ - 1)));
+                     kInitialRtt * 3 * (int64_t{1} << round));
 }
 
 void Connection::SendConnectionClosePackets() {
@@ -1345,13 +1361,11 @@ void Connection::OnCloseRepeatAlarm() {
 
 void Connection::OnVersionAlarm() {
   if (!awaiting_version_negotiation_) return;
-  if (version_probes_sent_ >= kMaxVersionProbes) {
-    SetVerdict(Verdict::Kind::kTimedOut, 0, "no version negotiation");
-    state_ = State::kFinished;
-    MaybeDone();
-    return;
-  }
+  // Like a PTO: two probes per expiry, backing off, until the idle timer
+  // gives up.
   SendVersionProbe();
+  SendVersionProbe();
+  ArmVersionAlarm();
 }
 
 // ---------------------------------------------------------------------------

@@ -239,6 +239,7 @@ class Connection {
   bool SendOneDatagram();
   bool HasDataToSend(EncryptionLevel level) const;
   void SendVersionProbe();
+  void ArmVersionAlarm();
   void SendConnectionClosePackets();
   void Transmit(std::vector<uint8_t> payload, uint8_t levels, bool has_close);
 
@@ -309,6 +310,7 @@ class Connection {
   uint32_t version_ = kQuicVersion1;
   bool awaiting_version_negotiation_ = false;
   int version_probes_sent_ = 0;
+  int version_rounds_ = 0;
 
   LevelState levels_[4];
   CryptoStream crypto_[kNumPacketNumberSpaces];

@@ -93,13 +93,19 @@ void ServerEndpoint::Send(const sim::Address& to, std::vector<uint8_t> payload,
 }
 
 std::vector<uint8_t> ServerEndpoint::MakeToken(
-    const ConnectionId& original_dcid, const sim::Address& client) const {
-  // 'R' | len | original DCID | client IPv4 | port | HMAC-SHA256 tag (16).
+    const ConnectionId& original_dcid, const ConnectionId& retry_scid,
+    const sim::Address& client) const {
+  // 'R' | len | original DCID | len | Retry SCID | client IPv4 | port |
+  // HMAC-SHA256 tag (16). The server keeps no per-Retry state: everything it
+  // needs to accept the client's next Initial is in the token.
   std::vector<uint8_t> token;
   token.push_back('R');
   token.push_back(static_cast<uint8_t>(original_dcid.size()));
   token.insert(token.end(), original_dcid.data(),
                original_dcid.data() + original_dcid.size());
+  token.push_back(static_cast<uint8_t>(retry_scid.size()));
+  token.insert(token.end(), retry_scid.data(),
+               retry_scid.data() + retry_scid.size());
   for (int shift = 24; shift >= 0; shift -= 8) {
     token.push_back(static_cast<uint8_t>(client.ipv4 >> shift));
   }
@@ -113,22 +119,30 @@ std::vector<uint8_t> ServerEndpoint::MakeToken(
   return token;
 }
 
-std::optional<ConnectionId> ServerEndpoint::ValidateToken(
+std::optional<ServerEndpoint::TokenContents> ServerEndpoint::ValidateToken(
     absl::Span<const uint8_t> token, const sim::Address& client) const {
-  if (token.size() < 2 + kTokenTagLength || token[0] != 'R')
-    return std::nullopt;
-  const size_t cid_len = token[1];
-  if (cid_len > ConnectionId::kMaxLength ||
-      token.size() != 2 + cid_len + 6 + kTokenTagLength) {
+  if (token.size() < 3 + kTokenTagLength || token[0] != 'R') {
     return std::nullopt;
   }
-  ConnectionId odcid(token.subspan(2, cid_len));
-  std::vector<uint8_t> expected = MakeToken(odcid, client);
+  const size_t odcid_len = token[1];
+  if (odcid_len > ConnectionId::kMaxLength || token.size() < 3 + odcid_len) {
+    return std::nullopt;
+  }
+  const size_t scid_len = token[2 + odcid_len];
+  if (scid_len > ConnectionId::kMaxLength ||
+      token.size() != 3 + odcid_len + scid_len + 6 + kTokenTagLength) {
+    return std::nullopt;
+  }
+  TokenContents contents;
+  contents.original_dcid = ConnectionId(token.subspan(2, odcid_len));
+  contents.retry_scid = ConnectionId(token.subspan(3 + odcid_len, scid_len));
+  std::vector<uint8_t> expected =
+      MakeToken(contents.original_dcid, contents.retry_scid, client);
   if (expected.size() != token.size() ||
       CRYPTO_memcmp(expected.data(), token.data(), token.size()) != 0) {
     return std::nullopt;
   }
-  return odcid;
+  return contents;
 }
 
 void ServerEndpoint::OnDatagram(sim::Datagram datagram) {
@@ -169,22 +183,22 @@ void ServerEndpoint::OnDatagram(sim::Datagram datagram) {
     if (header->token.empty()) {
       uint8_t cid[ConnectionId::kMaxLength];
       rng_.Fill(cid, conn.connection_id_length);
-      retry_scid_ = ConnectionId({cid, conn.connection_id_length});
+      const ConnectionId retry_scid({cid, conn.connection_id_length});
       ++retries_sent_;
-      Send(
-          datagram.src,
-          BuildRetryPacket(header->scid, retry_scid_,
-                           MakeToken(header->dcid, datagram.src), header->dcid),
-          "Retry");
+      Send(datagram.src,
+           BuildRetryPacket(header->scid, retry_scid,
+                            MakeToken(header->dcid, retry_scid, datagram.src),
+                            header->dcid),
+           "Retry");
       return;
     }
-    std::optional<ConnectionId> odcid =
+    std::optional<TokenContents> token =
         ValidateToken(header->token, datagram.src);
-    if (!odcid.has_value() || header->dcid != retry_scid_) {
+    if (!token.has_value() || header->dcid != token->retry_scid) {
       return Drop("invalid_token", size);
     }
-    conn.original_dcid = *odcid;
-    conn.retry_scid = retry_scid_;
+    conn.original_dcid = token->original_dcid;
+    conn.retry_scid = token->retry_scid;
   }
   connection_ =
       std::make_unique<Connection>(std::move(conn), scheduler_, network_,

@@ -65,11 +65,17 @@ class ServerEndpoint : public sim::DatagramReceiver {
   uint64_t version_negotiations_sent() const { return vn_sent_; }
 
  private:
+  // What a Retry token carries.
+  struct TokenContents {
+    ConnectionId original_dcid;  // the client's first DCID
+    ConnectionId retry_scid;     // the SCID of the Retry that carried it
+  };
   std::vector<uint8_t> MakeToken(const ConnectionId& original_dcid,
+                                 const ConnectionId& retry_scid,
                                  const sim::Address& client) const;
-  // The original DCID the token was issued for, if it is valid for `client`.
-  std::optional<ConnectionId> ValidateToken(absl::Span<const uint8_t> token,
-                                            const sim::Address& client) const;
+  // The token's contents, if it is authentic and was issued to `client`.
+  std::optional<TokenContents> ValidateToken(absl::Span<const uint8_t> token,
+                                             const sim::Address& client) const;
   void Drop(const char* reason, size_t size);
   void Send(const sim::Address& to, std::vector<uint8_t> payload,
             const char* what);
@@ -83,7 +89,6 @@ class ServerEndpoint : public sim::DatagramReceiver {
   ConnectionObserver* observer_;
   sim::Rng rng_;
   std::unique_ptr<Connection> connection_;
-  ConnectionId retry_scid_;
   absl::AnyInvocable<void(Connection*)> on_connection_;
   bool registered_ = false;
   uint64_t retries_sent_ = 0;

@@ -202,9 +202,19 @@ sim::Time LossDetector::EarliestLossTime(PacketNumberSpace* space) const {
   return t;
 }
 
+bool LossDetector::PtoEligibleInFlight() const {
+  for (PacketNumberSpace s : kSpaces) {
+    if (S(s).ack_eliciting_in_flight == 0) continue;
+    if (s != PacketNumberSpace::kApplication || flags_.handshake_confirmed) {
+      return true;
+    }
+  }
+  return false;
+}
+
 sim::Time LossDetector::PtoTime(sim::Time now, PacketNumberSpace* space) const {
   sim::Duration duration = Backoff(rtt_.Pto(false), pto_count_);
-  if (!HasAckElicitingInFlight()) {
+  if (!PtoEligibleInFlight()) {
     // Anti-deadlock PTO (client before address validation), from now.
     *space = flags_.has_handshake_keys ? PacketNumberSpace::kHandshake
                                        : PacketNumberSpace::kInitial;
@@ -241,7 +251,7 @@ void LossDetector::SetTimer(sim::Time now) {
     timer_ = sim::Time::Infinite();
     return;
   }
-  if (!HasAckElicitingInFlight() && flags_.peer_completed_address_validation) {
+  if (!PtoEligibleInFlight() && flags_.peer_completed_address_validation) {
     timer_ = sim::Time::Infinite();
     return;
   }
@@ -260,7 +270,7 @@ void LossDetector::OnLossDetectionTimeout(sim::Time now, RecoveryOutcome* out) {
     SetTimer(now);
     return;
   }
-  if (!HasAckElicitingInFlight()) {
+  if (!PtoEligibleInFlight()) {
     out->probe.anti_deadlock = true;
     out->probe.count = 1;
     out->probe.space = flags_.has_handshake_keys ? PacketNumberSpace::kHandshake

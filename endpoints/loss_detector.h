@@ -128,6 +128,12 @@ class LossDetector {
   int pto_count() const { return pto_count_; }
   // True when some ack-eliciting packet is in flight in any space.
   bool HasAckElicitingInFlight() const;
+  // Ack-eliciting packets a PTO can act on: Application-space (0-RTT/1-RTT)
+  // packets count only once the handshake is confirmed, since no PTO runs
+  // for that space before. A client whose only packets in flight are 0-RTT
+  // therefore still arms its anti-deadlock PTO (RFC 9002 §6.2.2.1: "even
+  // if there are no packets in flight").
+  bool PtoEligibleInFlight() const;
   // Unacknowledged, not yet lost packets of `space`.
   size_t OutstandingPackets(PacketNumberSpace space) const;
   const RttEstimator& rtt() const { return rtt_; }

@@ -341,3 +341,34 @@ TEST(LossDetectorTest, SmallFootprint) {
 
 }  // namespace
 }  // namespace quicsim::endpoints
+
+namespace quicsim::endpoints {
+namespace {
+
+TEST(LossDetectorZeroRttTest, OnlyZeroRttInFlightStillArmsAntiDeadlockPto) {
+  // A client whose Initial was acknowledged but which has no Handshake keys
+  // yet and only 0-RTT packets in flight must keep its anti-deadlock PTO:
+  // the Application space has no PTO before confirmation, so without it
+  // nothing would ever be sent again.
+  LossDetector ld;
+  RecoveryFlags flags;  // client: address not validated, not confirmed
+  const sim::Time t0 = sim::Time::Zero();
+  ld.SetFlags(flags, t0);
+  ld.OnPacketSent(PacketNumberSpace::kInitial, 0, t0, 1200, true, true, 1);
+  ld.OnPacketSent(PacketNumberSpace::kApplication, 0, t0, 700, true, true, 2);
+  RecoveryOutcome out;
+  const PacketNumberRange ack[] = {{0, 0}};
+  const sim::Time t1 = t0 + sim::Duration::Millis(100);
+  ASSERT_TRUE(ld.OnAckReceived(PacketNumberSpace::kInitial, ack,
+                               sim::Duration::Zero(), t1, &out)
+                  .ok());
+  // RTT 100 ms: PTO = 100 + max(4 * 50, 1) = 300 ms, armed from now.
+  EXPECT_EQ(ld.LossDetectionTimer(), t1 + sim::Duration::Millis(300));
+  ld.OnLossDetectionTimeout(ld.LossDetectionTimer(), &out);
+  EXPECT_EQ(out.probe.count, 1);
+  EXPECT_TRUE(out.probe.anti_deadlock);
+  EXPECT_EQ(out.probe.space, PacketNumberSpace::kInitial);
+}
+
+}  // namespace
+}  // namespace quicsim::endpoints

@@ -418,7 +418,11 @@ void Ngtcp2Endpoint::Accept(sim::Datagram& datagram) {
   if (options_.retry) {
     if (hd.token.len == 0) {
       // RFC 9000 §8.1.2: answer with a Retry carrying a token.
-      const ngtcp2_cid retry_scid = NewCid(options_.connection_id_length);
+      // One Retry SCID per endpoint: a duplicated first Initial gets the
+      // same Retry, so the client's retried Initial always matches.
+      const ngtcp2_cid retry_scid = retry_scid_.has_value()
+                                        ? *retry_scid_
+                                        : NewCid(options_.connection_id_length);
       std::vector<uint8_t> token = MakeRetryToken(hd.dcid, datagram.src);
       uint8_t buf[NGTCP2_MAX_UDP_PAYLOAD_SIZE];
       const ngtcp2_ssize n = ngtcp2_crypto_write_retry(

@@ -58,6 +58,8 @@ struct Scenario {
   double loss = 0;
   uint32_t loss_max_burst = 0;
   double reorder = 0;
+  // The ngtcp2 client trusts another PKI's root instead of the server's.
+  bool ngtcp2_trusts_other_root = false;
 };
 
 // One pair: an ngtcp2 endpoint on one side and ours on the other, both
@@ -123,6 +125,13 @@ class InteropPair {
       ng.local = client_addr;
       ng.peer = server_addr;
       ng.trust_anchor = chain.root;
+      if (scenario.ngtcp2_trusts_other_root) {
+        tls::TestPkiOptions other;
+        other.seed = "another-pki";
+        absl::StatusOr<tls::TestChain> other_chain = tls::MakeTestChain(other);
+        QUICSIM_CHECK(other_chain.ok());
+        ng.trust_anchor = other_chain->root;
+      }
       ng_ = std::make_unique<Ngtcp2ClientEndpoint>(
           std::move(ng), scheduler, network, client_seed, "pair/0/client",
           trace, &oracle_);
@@ -348,6 +357,18 @@ TEST_P(InteropTest, Retry) {
   EXPECT_EQ(run.pair->client_verdict().elapsed, Duration::Micros(66640));
 }
 
+TEST_P(InteropTest, RetryUnderHandshakeLoss) {
+  Scenario scenario;
+  scenario.server_retry = true;
+  scenario.loss = 0.3;
+  scenario.loss_max_burst = 3;
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    SCOPED_TRACE(absl::StrFormat("seed %d", seed));
+    ScenarioRun run(direction(), scenario, seed);
+    ExpectConfirmed(*run.pair);
+  }
+}
+
 TEST_P(InteropTest, AlpnMismatch) {
   // The server offers an ALPN the client does not: the server's TLS stack
   // fails with no_application_protocol, 0x100 + 120.
@@ -386,6 +407,16 @@ TEST_P(InteropTest, ServerSendsInvalidTransportParameters) {
   }
   ScenarioRun run(direction(), scenario, 6);
   ExpectClosedWith(*run.pair, 0x08, Perspective::kClient);
+}
+
+TEST_P(InteropTest, Ngtcp2ClientVerifiesTheServerCertificate) {
+  if (ngtcp2_is_server()) GTEST_SKIP() << "the ngtcp2 client verifies";
+  // GnuTLS checks the chain against its trust anchor at virtual time: with
+  // another PKI's root it fails with bad_certificate (0x100 + 42).
+  Scenario scenario;
+  scenario.ngtcp2_trusts_other_root = true;
+  ScenarioRun run(direction(), scenario, 7);
+  ExpectClosedWith(*run.pair, 0x12a, Perspective::kClient);
 }
 
 TEST_P(InteropTest, SameSeedSameVerdicts) {

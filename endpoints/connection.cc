@@ -151,6 +151,7 @@ void Connection::Start() {
         return tls::VirtualEpoch() +
                absl::Nanoseconds(scheduler->Now().nanos());
       });
+  if (options_.keylog_sink) engine_->set_keylog_sink(options_.keylog_sink);
   if (TraceOn()) {
     Trace("start",
           absl::StrFormat("scid=%s dcid=%s version=%08x", local_cid_.ToHex(),

@@ -12,9 +12,11 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -109,6 +111,9 @@ struct ConnectionOptions {
   // Client: keep running after confirmation until a session ticket arrives.
   bool wait_for_session_ticket = false;
   EndpointFaults faults;
+  // Receives this connection's TLS secrets as SSLKEYLOGFILE lines (for
+  // pcap decryption); empty: none are produced.
+  std::function<void(std::string_view)> keylog_sink;
   // Server: the connection IDs the ServerEndpoint saw / chose.
   ConnectionId original_dcid;  // the client's first DCID
   std::optional<ConnectionId> retry_scid;

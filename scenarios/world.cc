@@ -529,10 +529,12 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
                           : 10'000'000;
   scheduler.set_limits(limits);
   sim::TraceRecorder::Options recorder_options;
-  recorder_options.keep_events = options.record_trace;
+  recorder_options.keep_events =
+      options.record_trace || options.events != nullptr;
   sim::TraceRecorder recorder(recorder_options);
   sim::Network network(&scheduler, seed, &recorder);
   network.set_record_decisions(options.record_trace);
+  if (options.capture != nullptr) network.set_capture(options.capture);
 
   std::vector<std::pair<sim::Link*, sim::Link*>> links;
   if (net.shared_bottleneck()) {
@@ -583,6 +585,14 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
         DurationOr(sv.idle_timeout(), Duration::Seconds(30));
     o.client_to_server = links[i].first;
     o.server_to_client = links[i].second;
+    if (options.keylog != nullptr) {
+      std::vector<std::string>* keylog = options.keylog;
+      auto sink = [keylog](std::string_view line) {
+        keylog->emplace_back(line);
+      };
+      o.client.keylog_sink = sink;
+      o.server.connection.keylog_sink = sink;
+    }
     if (prime) {
       o.client.wait_for_session_ticket = true;
       return o;
@@ -715,6 +725,7 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
     result.pairs.push_back(std::move(pr));
   }
 
+  if (options.events != nullptr) *options.events = recorder.events();
   if (options.record_trace) {
     trace::Trace& t = result.trace.emplace();
     // Each link traces its decisions in the order it records them.

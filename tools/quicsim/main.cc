@@ -20,6 +20,11 @@
 #include "absl/strings/str_cat.h"
 #include "gflags/gflags.h"
 #include "scenarios/scenario_loader.h"
+#include "sim/capture.h"
+#include "tools/export/keylog.h"
+#include "tools/export/ladder_html.h"
+#include "tools/export/pcap_writer.h"
+#include "tools/export/qlog_writer.h"
 #include "tools/quicsim/fake_seed_runner.h"
 #include "tools/quicsim/replay.h"
 #include "tools/quicsim/seed_runner.h"
@@ -34,6 +39,12 @@ DEFINE_uint64(seed_base, 0,
               "run: first seed (default: $QUICSIM_SEED_BASE, else the "
               "scenario's base)");
 DEFINE_uint32(pairs, 0, "run: pairs per seed (0: the scenario's count)");
+DEFINE_string(pcap, "", "export: write BASE.sent.pcap and BASE.delivered.pcap");
+DEFINE_string(keylog, "", "export: write the TLS secrets (SSLKEYLOGFILE)");
+DEFINE_string(qlog, "", "export: write BASE.<connection>.sqlog (qlog 0.3)");
+DEFINE_string(html, "", "export: write the ladder diagram");
+DEFINE_string(out, "",
+              "export with no other output flag: BASE for every output");
 DEFINE_string(trace_dir, "",
               "run: directory for failing traces (default: "
               "$TEST_UNDECLARED_OUTPUTS_DIR under bazel test)");
@@ -175,10 +186,87 @@ int PrintTrace(const std::string& path) {
   return kExitOk;
 }
 
+// quicsim export: re-runs a trace's scenario and seed (with its script, if
+// shrunk) with a capture attached and writes what the flags ask for; with
+// no output flag, everything under --out (default: the trace's path without
+// ".trace").
+int Export(const std::string& path) {
+  absl::StatusOr<trace::Trace> t = ReadTraceFile(path);
+  if (!t.ok()) return BadInput(t.status().message());
+  std::string base = FLAGS_out;
+  if (base.empty()) {
+    base = absl::EndsWith(path, ".trace")
+               ? path.substr(0, path.size() - std::string(".trace").size())
+               : path;
+  }
+  const bool all = FLAGS_pcap.empty() && FLAGS_keylog.empty() &&
+                   FLAGS_qlog.empty() && FLAGS_html.empty();
+  sim::Capture capture;
+  std::vector<std::string> keylog;
+  std::vector<sim::TraceEvent> events;
+  RunSeedOptions options;
+  options.capture = &capture;
+  options.keylog = &keylog;
+  options.events = &events;
+  if (t->scripted()) {
+    options.scripted_decisions.emplace(t->script().begin(), t->script().end());
+  }
+  std::unique_ptr<SeedRunner> runner = MakeRunner();
+  absl::StatusOr<SeedResult> result =
+      runner->RunSeed(t->scenario(), t->seed(), options);
+  if (!result.ok()) return BadInput(result.status().message());
+  std::vector<std::string> written;
+  auto check = [&](const absl::Status& status) {
+    if (!status.ok()) {
+      std::fprintf(stderr, "quicsim: %s\n",
+                   std::string(status.message()).c_str());
+      return false;
+    }
+    return true;
+  };
+  const std::string pcap = all ? base : FLAGS_pcap;
+  if (!pcap.empty()) {
+    if (!check(exporter::WritePcaps(capture, pcap))) return kExitBadInput;
+    written.push_back(pcap + ".sent.pcap");
+    written.push_back(pcap + ".delivered.pcap");
+  }
+  const std::string keys = all ? base + ".keys" : FLAGS_keylog;
+  if (!keys.empty()) {
+    if (!check(exporter::WriteKeylog(keylog, keys))) return kExitBadInput;
+    written.push_back(keys);
+  }
+  const std::string qlog = all ? base : FLAGS_qlog;
+  if (!qlog.empty()) {
+    std::vector<std::string> paths;
+    if (!check(exporter::WriteQlogs(events, qlog, &paths))) {
+      return kExitBadInput;
+    }
+    written.insert(written.end(), paths.begin(), paths.end());
+  }
+  const std::string html = all ? base + ".html" : FLAGS_html;
+  if (!html.empty()) {
+    const std::string title =
+        absl::StrCat(t->scenario().name(), " seed ", t->seed());
+    if (!check(exporter::WriteLadderHtml(capture, events, title, html))) {
+      return kExitBadInput;
+    }
+    written.push_back(html);
+  }
+  if (result->events_digest != t->digests().events() &&
+      !t->digests().events().empty()) {
+    std::printf(
+        "warning: this run's events digest differs from the "
+        "trace's; run quicsim replay to find where\n");
+  }
+  for (const std::string& w : written) std::printf("wrote %s\n", w.c_str());
+  return kExitOk;
+}
+
 int Main(int argc, char** argv) {
   gflags::SetUsageMessage(
-      "quicsim run --scenario=FILE | replay TRACE | shrink TRACE | trace "
-      "print TRACE");
+      "quicsim run --scenario=FILE | replay TRACE | shrink TRACE | export "
+      "[--pcap=BASE --keylog=FILE --qlog=BASE --html=FILE | --out=BASE] "
+      "TRACE | trace print TRACE");
   gflags::ParseCommandLineFlags(&argc, &argv, /*remove_flags=*/true);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty())
@@ -187,12 +275,13 @@ int Main(int argc, char** argv) {
   if (command == "run" && args.size() == 1) return Run();
   if (command == "replay" && args.size() == 2) return Replay(args[1]);
   if (command == "shrink" && args.size() == 2) return Shrink(args[1]);
+  if (command == "export" && args.size() == 2) return Export(args[1]);
   if (command == "trace" && args.size() == 3 && args[1] == "print") {
     return PrintTrace(args[2]);
   }
   return BadInput(absl::StrCat("unknown or malformed command \"", command,
-                               "\" (run, replay TRACE, shrink TRACE, trace "
-                               "print TRACE)"));
+                               "\" (run, replay TRACE, shrink TRACE, export "
+                               "TRACE, trace print TRACE)"));
 }
 
 }  // namespace

@@ -7,10 +7,13 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "scenarios/scenario.pb.h"
+#include "sim/capture.h"
+#include "sim/trace.h"
 #include "tools/quicsim/seed_result.h"
 #include "tools/quicsim/trace.pb.h"
 
@@ -26,6 +29,12 @@ struct RunSeedOptions {
   // Delay and jitter still come from the seed. An empty vector means "a
   // clean network".
   std::optional<std::vector<trace::NetworkDecision>> scripted_decisions;
+  // Export hooks (quicsim export): when set, every datagram is captured
+  // here, TLS secrets are appended as SSLKEYLOGFILE lines, and the run's
+  // events are copied out. None of them changes the run.
+  sim::Capture* capture = nullptr;
+  std::vector<std::string>* keylog = nullptr;
+  std::vector<sim::TraceEvent>* events = nullptr;
 };
 
 // Runs every pair of one seed of a scenario, on one thread, deterministically:

@@ -75,4 +75,23 @@ expect_exit 0 "$QUICSIM" replay --testonly_fake_runner "$MIN"
 head -c 100 "$TRACE" >"$OUT/cut.trace"
 expect_exit 2 "$QUICSIM" replay --testonly_fake_runner "$OUT/cut.trace"
 grep -q "truncated trace" "$OUT/stderr" || fail "truncation message: $(cat "$OUT/stderr")"
+# The worked example with the real endpoints: a failing seed's trace
+# replays, shrinks, and exports a capture Wireshark can decrypt.
+EX="$OUT/example"
+expect_exit 1 "$QUICSIM" run --progress=false --scenario=scenarios/examples/failing.textproto \
+  --trace_dir="$EX"
+ETRACE="$(ls "$EX"/*.trace | head -n 1)"
+[[ -f "$ETRACE" ]] || fail "example wrote no trace"
+expect_exit 0 "$QUICSIM" replay "$ETRACE"
+grep -q "REPRODUCES" "$OUT/stdout" || fail "example replay: $(cat "$OUT/stdout")"
+expect_exit 0 "$QUICSIM" export --out="$EX/x" "$ETRACE"
+for f in x.sent.pcap x.delivered.pcap x.keys x.html; do
+  [[ -s "$EX/$f" ]] || fail "export did not write $f"
+done
+ls "$EX"/x.pair_*_client.sqlog >/dev/null 2>&1 || fail "export wrote no qlog"
+grep -q "CLIENT_HANDSHAKE_TRAFFIC_SECRET" "$EX/x.keys" || fail "keylog lacks handshake secrets"
+grep -q "<svg" "$EX/x.html" || fail "ladder has no drawing"
+head -c 4 "$EX/x.sent.pcap" | od -An -tx1 | grep -q "4d 3c b2 a1" || fail "not a nanosecond pcap"
+expect_exit 2 "$QUICSIM" export /nonexistent.trace
+
 echo PASS

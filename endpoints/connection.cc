@@ -885,7 +885,8 @@ bool Connection::SendOneDatagram() {
     }
     if (used + header_len + kAeadTagLength + 8 > limit) break;
     const size_t room = limit - used - header_len - kAeadTagLength;
-    Plan plan;
+    // Built in place: a Plan carries a full datagram's worth of buffer.
+    Plan& plan = plans.emplace_back();
     plan.level = level;
     plan.header_len = header_len;
     plan.record.level = level;
@@ -962,7 +963,10 @@ bool Connection::SendOneDatagram() {
       plan.ack_eliciting = true;
     }
     if (probe && plan.ack_eliciting) --probes_pending_[s];
-    if (writer.length() == 0) continue;
+    if (writer.length() == 0) {
+      plans.pop_back();
+      continue;
+    }
     // Header protection samples 16 bytes starting 4 bytes after the packet
     // number: make sure the payload is long enough.
     const size_t min_payload = 4 - kPacketNumberLength;
@@ -975,7 +979,6 @@ bool Connection::SendOneDatagram() {
       if (plan.ack_eliciting) has_ack_eliciting_initial = true;
     }
     used += header_len + plan.length + kAeadTagLength;
-    plans.push_back(std::move(plan));
   }
   if (plans.empty()) return false;
 

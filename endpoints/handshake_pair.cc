@@ -79,39 +79,61 @@ HandshakePair::HandshakePair(HandshakePairOptions options,
                     options.client_to_server);
   network->AddRoute(options.server.connection.local, options.client.local,
                     options.server_to_client);
-  client_ = std::make_unique<ClientEndpoint>(
-      std::move(options.client), scheduler, network,
-      sim::Rng::StreamSeed(seed, name_ + "/client"), name_ + "/client", trace,
-      &oracle_);
-  server_ = std::make_unique<ServerEndpoint>(
-      std::move(options.server), scheduler, network,
-      sim::Rng::StreamSeed(seed, name_ + "/server"), name_ + "/server", trace,
-      &oracle_);
-  client_->connection().set_on_done([this] { CheckDone(); });
-  server_->set_on_connection(
-      [this](Connection* c) { c->set_on_done([this] { CheckDone(); }); });
+  const uint64_t client_seed = sim::Rng::StreamSeed(seed, name_ + "/client");
+  const uint64_t server_seed = sim::Rng::StreamSeed(seed, name_ + "/server");
+  if (options.foreign_client) {
+    foreign_client_ =
+        options.foreign_client(client_seed, name_ + "/client", &oracle_);
+    foreign_client_->set_on_done([this] { CheckDone(); });
+  } else {
+    client_ = std::make_unique<ClientEndpoint>(
+        std::move(options.client), scheduler, network, client_seed,
+        name_ + "/client", trace, &oracle_);
+    client_->connection().set_on_done([this] { CheckDone(); });
+  }
+  if (options.foreign_server) {
+    foreign_server_ =
+        options.foreign_server(server_seed, name_ + "/server", &oracle_);
+    foreign_server_->set_on_done([this] { CheckDone(); });
+  } else {
+    server_ = std::make_unique<ServerEndpoint>(
+        std::move(options.server), scheduler, network, server_seed,
+        name_ + "/server", trace, &oracle_);
+    server_->set_on_connection(
+        [this](Connection* c) { c->set_on_done([this] { CheckDone(); }); });
+  }
 }
 
 HandshakePair::~HandshakePair() = default;
 
 absl::Status HandshakePair::Start() {
-  absl::Status status = server_->Start();
+  absl::Status status =
+      foreign_server_ ? foreign_server_->Start() : server_->Start();
   if (!status.ok()) return status;
-  return client_->Start();
+  return foreign_client_ ? foreign_client_->Start() : client_->Start();
 }
 
 bool HandshakePair::done() const {
-  const Connection& c = client_->connection();
-  const Connection* s = server_->connection();
-  if (!c.done()) return false;
-  // A client that failed before sending, or never reached the server, ends
-  // the pair alone; otherwise both sides must be done.
-  if (s == nullptr) return true;
-  if (s->done()) return true;
+  const bool client_done =
+      foreign_client_ ? foreign_client_->done() : client_->connection().done();
+  if (!client_done) return false;
+  const Verdict& c = client_verdict();
+  const Verdict& s = server_verdict();
+  bool server_done;
+  if (foreign_server_) {
+    server_done = foreign_server_->done();
+  } else if (server_->connection() == nullptr) {
+    // A client that failed before sending, or never reached the server,
+    // ends the pair alone.
+    return true;
+  } else {
+    server_done = server_->connection()->done();
+  }
+  if (server_done) return true;
   // The client is confirmed and finished: the server has nothing left that
   // changes its verdict once it is confirmed too.
-  return c.verdict().kind == Verdict::Kind::kConfirmed &&
-         s->verdict().kind == Verdict::Kind::kConfirmed;
+  return c.kind == Verdict::Kind::kConfirmed &&
+         s.kind == Verdict::Kind::kConfirmed;
 }
 
 void HandshakePair::CheckDone() {
@@ -121,15 +143,25 @@ void HandshakePair::CheckDone() {
 }
 
 void HandshakePair::Stop() {
-  client_->connection().Stop();
-  if (server_->connection() != nullptr) server_->connection()->Stop();
+  if (foreign_client_) {
+    foreign_client_->Stop();
+  } else {
+    client_->connection().Stop();
+  }
+  if (foreign_server_) {
+    foreign_server_->Stop();
+  } else if (server_->connection() != nullptr) {
+    server_->connection()->Stop();
+  }
 }
 
 const Verdict& HandshakePair::client_verdict() const {
-  return client_->connection().verdict();
+  return foreign_client_ ? foreign_client_->verdict()
+                         : client_->connection().verdict();
 }
 
 const Verdict& HandshakePair::server_verdict() const {
+  if (foreign_server_) return foreign_server_->verdict();
   return server_->connection() != nullptr ? server_->connection()->verdict()
                                           : none_;
 }

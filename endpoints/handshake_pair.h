@@ -54,6 +54,27 @@ class PairOracle : public ConnectionObserver {
   std::vector<OracleViolation> violations_;
 };
 
+// One side of a pair run by another QUIC stack (an adapter such as
+// Ngtcp2Endpoint), seen through what the pair needs of it.
+class ForeignEndpoint {
+ public:
+  virtual ~ForeignEndpoint() = default;
+  // Registers the address (and, for a client, starts the handshake).
+  virtual absl::Status Start() = 0;
+  // Stops every timer (end of run).
+  virtual void Stop() = 0;
+  virtual const Verdict& verdict() const = 0;
+  virtual bool done() const = 0;
+  virtual void set_on_done(absl::AnyInvocable<void()> on_done) = 0;
+};
+
+// Builds a foreign side that reports to `observer` (the pair's oracle), with
+// `rng_seed` and `actor` chosen by the pair.
+using ForeignEndpointFactory =
+    absl::AnyInvocable<std::unique_ptr<ForeignEndpoint>(
+        uint64_t rng_seed, const std::string& actor,
+        ConnectionObserver* observer)>;
+
 // Configuration of one pair.
 struct HandshakePairOptions {
   ConnectionOptions client;
@@ -61,6 +82,10 @@ struct HandshakePairOptions {
   // Links for each direction (owned by the network, maybe shared).
   sim::Link* client_to_server = nullptr;
   sim::Link* server_to_client = nullptr;
+  // When set, that side is another stack (client/server options of our own
+  // endpoints are then used only for their addresses).
+  ForeignEndpointFactory foreign_client;
+  ForeignEndpointFactory foreign_server;
 };
 
 // One client/server pair; see the file comment.
@@ -83,6 +108,9 @@ class HandshakePair {
   const Verdict& client_verdict() const;
   // The server's verdict (kNone when no connection was created).
   const Verdict& server_verdict() const;
+  // Our own endpoints' details (only when that side is not foreign).
+  bool has_quicsim_client() const { return client_ != nullptr; }
+  bool has_quicsim_server() const { return server_ != nullptr; }
   const Connection& client() const { return client_->connection(); }
   const Connection* server() const { return server_->connection(); }
   const ServerEndpoint& server_endpoint() const { return *server_; }
@@ -100,6 +128,8 @@ class HandshakePair {
   PairOracle oracle_;
   std::unique_ptr<ClientEndpoint> client_;
   std::unique_ptr<ServerEndpoint> server_;
+  std::unique_ptr<ForeignEndpoint> foreign_client_;
+  std::unique_ptr<ForeignEndpoint> foreign_server_;
   absl::AnyInvocable<void()> on_done_;
   bool done_reported_ = false;
   Verdict none_;

@@ -60,6 +60,7 @@
 #include "absl/status/status.h"
 #include "absl/types/span.h"
 #include "endpoints/connection.h"
+#include "endpoints/handshake_pair.h"
 #include "endpoints/perspective.h"
 #include "endpoints/verdict.h"
 #include "sim/alarm.h"
@@ -114,28 +115,28 @@ struct Ngtcp2EndpointOptions {
 
 // One ngtcp2 connection at one simulated address; the common part of
 // Ngtcp2ClientEndpoint and Ngtcp2ServerEndpoint.
-class Ngtcp2Endpoint : public sim::DatagramReceiver {
+class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
  public:
   ~Ngtcp2Endpoint() override;
   Ngtcp2Endpoint(const Ngtcp2Endpoint&) = delete;
   Ngtcp2Endpoint& operator=(const Ngtcp2Endpoint&) = delete;
 
   // Registers the address; a client also sends its first flight.
-  absl::Status Start();
+  absl::Status Start() override;
   void OnDatagram(sim::Datagram datagram) override;
   // Stops the timer and ignores further input (the run is over).
-  void Stop();
+  void Stop() override;
 
-  const Verdict& verdict() const { return verdict_; }
+  const Verdict& verdict() const override { return verdict_; }
   // True once the verdict is final and any closing/draining period is over.
-  bool done() const { return done_; }
+  bool done() const override { return done_; }
   Perspective perspective() const { return perspective_; }
   uint64_t datagrams_sent() const { return datagrams_sent_; }
   uint64_t datagrams_received() const { return datagrams_received_; }
   // Server: Retry packets sent.
   uint64_t retries_sent() const { return retries_sent_; }
   // Called once when done() becomes true.
-  void set_on_done(absl::AnyInvocable<void()> on_done) {
+  void set_on_done(absl::AnyInvocable<void()> on_done) override {
     on_done_ = std::move(on_done);
   }
 

@@ -19,6 +19,7 @@
 #include "endpoints/connection.h"
 #include "endpoints/endpoint.h"
 #include "endpoints/handshake_pair.h"
+#include "endpoints/ngtcp2_endpoint.h"
 #include "endpoints/verdict.h"
 #include "scenarios/scenario_loader.h"
 #include "sim/link.h"
@@ -491,6 +492,8 @@ QuicsimSeedRunner::ContextsFor(const Scenario& scenario) {
     }
   }
   Contexts contexts;
+  contexts.chain = *chain;
+  contexts.trust_anchor = anchor;
   absl::StatusOr<std::unique_ptr<tls::Context>> c =
       tls::Context::Create(client);
   if (!c.ok()) return c.status();
@@ -505,9 +508,31 @@ QuicsimSeedRunner::ContextsFor(const Scenario& scenario) {
 absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
     const Scenario& scenario, uint64_t seed,
     const tools::RunSeedOptions& options) {
-  if (scenario.client().stack() == EndpointConfig::NGTCP2 ||
-      scenario.server().stack() == EndpointConfig::NGTCP2) {
-    return absl::UnimplementedError("stack NGTCP2 not available yet");
+  const bool ng_client = scenario.client().stack() == EndpointConfig::NGTCP2;
+  const bool ng_server = scenario.server().stack() == EndpointConfig::NGTCP2;
+  if (ng_client && ng_server) {
+    return absl::UnimplementedError(
+        "both sides NGTCP2: quicsim verifies its own endpoints, so at least "
+        "one side must be QUICSIM");
+  }
+  for (const EndpointConfig* ep : {&scenario.client(), &scenario.server()}) {
+    if (ep->stack() != EndpointConfig::NGTCP2) continue;
+    switch (ep->fault()) {
+      case NO_FAULT:
+      case ALPN_MISMATCH:
+      case REFUSE_TRANSPORT_PARAMETERS:
+      case INVALID_SERVER_TRANSPORT_PARAMETERS:
+        break;
+      default:
+        return absl::UnimplementedError(
+            absl::StrCat("fault ", Fault_Name(ep->fault()),
+                         " cannot be injected into an NGTCP2 endpoint"));
+    }
+    if (ep->resumption().enabled() || ep->offer_unknown_version_first()) {
+      return absl::UnimplementedError(
+          "NGTCP2 endpoints support neither resumption nor version "
+          "negotiation here");
+    }
   }
   absl::StatusOr<const Contexts*> contexts = ContextsFor(scenario);
   if (!contexts.ok()) return contexts.status();
@@ -607,6 +632,47 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
     o.server.connection.faults.lose_connection_close =
         cl.fault() == DROP_CONNECTION_CLOSE;
     o.client.faults.lose_connection_close = sv.fault() == DROP_CONNECTION_CLOSE;
+    if (ng_client || ng_server) {
+      endpoints::Ngtcp2EndpointOptions ng;
+      const EndpointConfig& ep = ng_client ? cl : sv;
+      ng.faults.alpn_mismatch = ep.fault() == ALPN_MISMATCH;
+      ng.faults.refuse_peer_transport_parameters =
+          ep.fault() == REFUSE_TRANSPORT_PARAMETERS;
+      ng.faults.invalid_transport_parameters =
+          ep.fault() == INVALID_SERVER_TRANSPORT_PARAMETERS;
+      if (!ep.alpn().empty())
+        ng.alpn.assign(ep.alpn().begin(), ep.alpn().end());
+      if (!cl.server_name().empty()) ng.server_name = cl.server_name();
+      ng.idle_timeout =
+          ng_client ? o.client.idle_timeout : o.server.connection.idle_timeout;
+      ng.retry = ng_server && sv.retry();
+      sim::Scheduler* sched = &scheduler;
+      sim::Network* net_ptr = &network;
+      sim::TraceSink* sink = &recorder;
+      if (ng_client) {
+        ng.local = o.client.local;
+        ng.peer = o.server.connection.local;
+        ng.trust_anchor = (*contexts)->trust_anchor;
+        o.foreign_client = [ng, sched, net_ptr, sink](
+                               uint64_t rng_seed, const std::string& actor,
+                               endpoints::ConnectionObserver* observer) {
+          return std::unique_ptr<endpoints::ForeignEndpoint>(
+              std::make_unique<endpoints::Ngtcp2ClientEndpoint>(
+                  ng, sched, net_ptr, rng_seed, actor, sink, observer));
+        };
+      } else {
+        ng.local = o.server.connection.local;
+        ng.certificate_chain = (*contexts)->chain.chain;
+        ng.private_key = (*contexts)->chain.private_key;
+        o.foreign_server = [ng, sched, net_ptr, sink](
+                               uint64_t rng_seed, const std::string& actor,
+                               endpoints::ConnectionObserver* observer) {
+          return std::unique_ptr<endpoints::ForeignEndpoint>(
+              std::make_unique<endpoints::Ngtcp2ServerEndpoint>(
+                  ng, sched, net_ptr, rng_seed, actor, sink, observer));
+        };
+      }
+    }
     return o;
   };
 
@@ -665,7 +731,10 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
   const bool byte_level =
       (*contexts)->client->determinism() == tls::Determinism::kByteLevel &&
       (*contexts)->server->determinism() == tls::Determinism::kByteLevel;
-  result.determinism = byte_level ? trace::BYTE_LEVEL : trace::EVENT_LEVEL;
+  // GnuTLS (under ngtcp2) draws from its own unseeded generator.
+  result.determinism = byte_level && !ng_client && !ng_server
+                           ? trace::BYTE_LEVEL
+                           : trace::EVENT_LEVEL;
   for (int i = 0; i < pairs; ++i) {
     tools::PairResult pr;
     pr.pair_index = i;

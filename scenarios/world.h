@@ -17,6 +17,7 @@
 #include "scenarios/scenario.pb.h"
 #include "sim/impairment.h"
 #include "tls/context.h"
+#include "tls/test_pki.h"
 #include "tools/quicsim/seed_runner.h"
 #include "tools/quicsim/trace.pb.h"
 
@@ -60,6 +61,9 @@ class QuicsimSeedRunner : public tools::SeedRunner {
   struct Contexts {
     std::unique_ptr<tls::Context> client;
     std::unique_ptr<tls::Context> server;
+    // The PKI, for a side run by another stack (ngtcp2).
+    tls::TestChain chain;
+    std::vector<uint8_t> trust_anchor;
   };
   absl::StatusOr<const Contexts*> ContextsFor(const Scenario& scenario);
 

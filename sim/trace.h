@@ -84,6 +84,8 @@ class TraceRecorder : public TraceSink {
  private:
   Options options_;
   SHA256_CTX sha_;
+  // Encoded events not yet fed to sha_.
+  std::string pending_;
   uint64_t count_ = 0;
   std::vector<TraceEvent> events_;
   absl::AnyInvocable<void(const TraceEvent&)> listener_;

@@ -29,6 +29,7 @@
 #include "absl/strings/str_format.h"
 #include "benchmark/benchmark.h"
 #include "endpoints/handshake_pair.h"
+#include "endpoints/ngtcp2_endpoint.h"
 #include "sim/impairment.h"
 #include "sim/link.h"
 #include "sim/network.h"
@@ -283,9 +284,26 @@ class World {
   }
 
   // Creates pair number `i` (distinct addresses for up to 2^24 pairs).
-  endpoints::HandshakePair* AddPair(uint32_t i) {
+  endpoints::HandshakePair* AddPair(uint32_t i, bool ngtcp2_server = false) {
     const Contexts& contexts = contexts_;
     endpoints::HandshakePairOptions options;
+    if (ngtcp2_server) {
+      // The server is ngtcp2 0.12 + GnuTLS with the same certificate.
+      endpoints::Ngtcp2EndpointOptions ng;
+      ng.local = sim::Address{0x0b000000u + i, 443};
+      ng.certificate_chain = Chain().chain;
+      ng.private_key = Chain().private_key;
+      sim::Scheduler* scheduler = &scheduler_;
+      sim::Network* network = &network_;
+      sim::TraceSink* trace = &trace_;
+      options.foreign_server = [ng, scheduler, network, trace](
+                                   uint64_t rng_seed, const std::string& actor,
+                                   endpoints::ConnectionObserver* observer) {
+        return std::unique_ptr<endpoints::ForeignEndpoint>(
+            std::make_unique<endpoints::Ngtcp2ServerEndpoint>(
+                ng, scheduler, network, rng_seed, actor, trace, observer));
+      };
+    }
     options.client.tls_context = contexts.client.get();
     options.client.local = sim::Address{0x0a000000u + i, 40000};
     options.server.connection.tls_context = contexts.server.get();
@@ -353,7 +371,8 @@ void BM_Floor(benchmark::State& state) {
 BENCHMARK(BM_Floor)->ArgName("verify")->Arg(0)->Arg(1);
 
 // mode 0: clean, trace off; 1: clean, trace on; 2: 30% loss, trace off;
-// 3: clean, trace off, chain verified in full every time (no memo).
+// 3: clean, trace off, chain verified in full every time (no memo);
+// 4: clean, trace off, an ngtcp2 0.12 + GnuTLS server as the peer.
 void BM_Pair(benchmark::State& state) {
   const int mode = static_cast<int>(state.range(0));
   const Contexts& contexts = SimContexts(mode != 3);
@@ -363,7 +382,7 @@ void BM_Pair(benchmark::State& state) {
   for (auto _ : state) {
     World world(seed++, CleanLink(), mode == 1, contexts);
     if (mode == 2) world.AddLoss(0.3);
-    endpoints::HandshakePair* pair = world.AddPair(0);
+    endpoints::HandshakePair* pair = world.AddPair(0, mode == 4);
     if (!pair->Start().ok()) state.SkipWithError("start failed");
     world.Run();
     confirmed += world.Confirmed();
@@ -378,7 +397,7 @@ void BM_Pair(benchmark::State& state) {
   state.counters["trace_events"] =
       static_cast<double>(trace_events) / static_cast<double>(pairs);
 }
-BENCHMARK(BM_Pair)->ArgName("mode")->Arg(0)->Arg(1)->Arg(2)->Arg(3);
+BENCHMARK(BM_Pair)->ArgName("mode")->Arg(0)->Arg(1)->Arg(2)->Arg(3)->Arg(4);
 
 // N pairs on one bottleneck (1 Gbit/s each way, 10 ms delay, unbounded
 // queue). Heap in use is sampled right after all pairs are created and
@@ -503,6 +522,8 @@ class TableReporter : public benchmark::ConsoleReporter {
     Ratio("sim pair, no verify memo / floor (verify)", "BM_Pair/mode:3",
           "BM_Floor/verify:1", 0);
     Ratio("30% loss / clean", "BM_Pair/mode:2", "BM_Pair/mode:0", 0);
+    Ratio("our client + ngtcp2 server / our pair", "BM_Pair/mode:4",
+          "BM_Pair/mode:0", 0);
     for (const char* spread : {"0", "1"}) {
       Ratio(
           absl::StrFormat("per handshake N=10000 / N=100 (spread %s)", spread),

@@ -51,6 +51,9 @@ def quicsim_suite_test(
         "run",
         "--scenario=$(rootpath %s)" % scenario,
         "--progress=false",
+        # A failing seed leaves its trace and a pcap, keylog, qlog and
+        # ladder diagram in the test's undeclared outputs.
+        "--export",
     ]
     if seeds != None:
         args.append("--seeds=%d" % seeds)

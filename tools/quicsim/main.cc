@@ -43,6 +43,9 @@ DEFINE_string(pcap, "", "export: write BASE.sent.pcap and BASE.delivered.pcap");
 DEFINE_string(keylog, "", "export: write the TLS secrets (SSLKEYLOGFILE)");
 DEFINE_string(qlog, "", "export: write BASE.<connection>.sqlog (qlog 0.3)");
 DEFINE_string(html, "", "export: write the ladder diagram");
+DEFINE_bool(export, false,
+            "run: also export pcap, keylog, qlog and ladder diagram next to "
+            "each failing seed's trace");
 DEFINE_string(out, "",
               "export with no other output flag: BASE for every output");
 DEFINE_string(trace_dir, "",
@@ -78,122 +81,13 @@ std::unique_ptr<SeedRunner> MakeRunner() {
 
 const char* GetEnv(const char* name) { return std::getenv(name); }
 
-int Run() {
-  if (FLAGS_scenario.empty()) return BadInput("run needs --scenario=FILE");
-  absl::StatusOr<scenarios::Scenario> scenario =
-      scenarios::LoadScenarioFile(FLAGS_scenario);
-  if (!scenario.ok()) return BadInput(scenario.status().message());
-  if (FLAGS_pairs != 0) scenario->mutable_population()->set_pairs(FLAGS_pairs);
-  SuiteOptions options;
-  options.scenario_path = FLAGS_scenario;
-  options.seed_count =
-      FLAGS_seeds != 0 ? FLAGS_seeds : scenario->seeds().count();
-  if (!gflags::GetCommandLineFlagInfoOrDie("seed_base").is_default) {
-    options.seed_base = FLAGS_seed_base;
-  } else {
-    absl::StatusOr<uint64_t> base =
-        SeedBaseFromEnv(GetEnv, scenario->seeds().base());
-    if (!base.ok()) return BadInput(base.status().message());
-    options.seed_base = *base;
-  }
-  if (options.seed_base + options.seed_count < options.seed_base) {
-    return BadInput("seed base + seed count overflows 64 bits");
-  }
-  absl::StatusOr<ShardSpec> shard = ShardSpecFromEnv(GetEnv);
-  if (!shard.ok()) return BadInput(shard.status().message());
-  options.shard = *shard;
-  options.trace_dir = FLAGS_trace_dir;
-  if (options.trace_dir.empty()) {
-    if (const char* d = GetEnv("TEST_UNDECLARED_OUTPUTS_DIR"); d != nullptr) {
-      options.trace_dir = d;
-    }
-  }
-  options.check_determinism = FLAGS_check_determinism;
-  if (FLAGS_progress) {
-    options.progress = stderr;
-    options.progress_tty = isatty(fileno(stderr)) != 0;
-  }
-  std::unique_ptr<SeedRunner> runner = MakeRunner();
-  absl::StatusOr<SuiteReport> report = RunSuite(*runner, *scenario, options);
-  if (!report.ok()) return BadInput(report.status().message());
-  std::printf("scenario %s: seeds %llu..%llu", scenario->name().c_str(),
-              static_cast<unsigned long long>(options.seed_base),
-              static_cast<unsigned long long>(options.seed_base +
-                                              options.seed_count - 1));
-  if (options.shard.total > 1) {
-    std::printf(", shard %llu of %llu",
-                static_cast<unsigned long long>(options.shard.index),
-                static_cast<unsigned long long>(options.shard.total));
-  }
-  std::printf("\n%s", report->summary.Render().c_str());
-  for (uint64_t seed : report->failing_seeds) {
-    std::printf("failing seed %llu\n", static_cast<unsigned long long>(seed));
-  }
-  for (const std::string& path : report->trace_files) {
-    std::printf("trace written: %s\n", path.c_str());
-  }
-  if (!report->ok() && report->trace_files.empty()) {
-    std::printf("(pass --trace_dir=DIR to keep traces of failing seeds)\n");
-  }
-  return report->ok() ? kExitOk : kExitViolation;
-}
-
-int Replay(const std::string& path) {
-  absl::StatusOr<trace::Trace> t = ReadTraceFile(path);
-  if (!t.ok()) return BadInput(t.status().message());
-  std::unique_ptr<SeedRunner> runner = MakeRunner();
-  absl::StatusOr<ReplayReport> report = ReplayTrace(*runner, *t);
-  if (!report.ok()) return BadInput(report.status().message());
-  std::printf("%s", report->text.c_str());
-  return report->reproduced ? kExitOk : kExitViolation;
-}
-
-int Shrink(const std::string& path) {
-  absl::StatusOr<trace::Trace> t = ReadTraceFile(path);
-  if (!t.ok()) return BadInput(t.status().message());
-  std::unique_ptr<SeedRunner> runner = MakeRunner();
-  absl::StatusOr<ShrinkReport> report =
-      ShrinkTrace(*runner, *t, FLAGS_max_shrink_runs);
-  if (!report.ok()) return BadInput(report.status().message());
-  std::string output = FLAGS_output;
-  if (output.empty()) {
-    output = absl::EndsWith(path, ".trace")
-                 ? absl::StrCat(path.substr(0, path.size() - 6), ".min.trace")
-                 : absl::StrCat(path, ".min");
-  }
-  if (absl::Status s = WriteTraceFile(output, report->minimal); !s.ok()) {
-    return BadInput(s.message());
-  }
-  std::printf(
-      "failure: %s\nnetwork decisions: %zu -> %zu (%d runs%s)\n"
-      "minimal trace written: %s\n",
-      report->signature.c_str(), report->original_decisions,
-      report->minimal_decisions, report->runs,
-      report->budget_exhausted ? ", run budget exhausted" : "", output.c_str());
-  for (const trace::NetworkDecision& d : report->minimal.script()) {
-    std::printf("  %s %s#%llu (%s)\n",
-                trace::NetworkDecision::Action_Name(d.action()).c_str(),
-                d.link().c_str(), static_cast<unsigned long long>(d.index()),
-                d.reason().c_str());
-  }
-  return kExitOk;
-}
-
-int PrintTrace(const std::string& path) {
-  absl::StatusOr<trace::Trace> t = ReadTraceFile(path);
-  if (!t.ok()) return BadInput(t.status().message());
-  std::printf("%s", RenderTrace(*t).c_str());
-  return kExitOk;
-}
-
 // quicsim export: re-runs a trace's scenario and seed (with its script, if
 // shrunk) with a capture attached and writes what the flags ask for; with
 // no output flag, everything under --out (default: the trace's path without
 // ".trace").
-int Export(const std::string& path) {
+int Export(const std::string& path, std::string base = FLAGS_out) {
   absl::StatusOr<trace::Trace> t = ReadTraceFile(path);
   if (!t.ok()) return BadInput(t.status().message());
-  std::string base = FLAGS_out;
   if (base.empty()) {
     base = absl::EndsWith(path, ".trace")
                ? path.substr(0, path.size() - std::string(".trace").size())
@@ -259,6 +153,118 @@ int Export(const std::string& path) {
         "trace's; run quicsim replay to find where\n");
   }
   for (const std::string& w : written) std::printf("wrote %s\n", w.c_str());
+  return kExitOk;
+}
+
+int Run() {
+  if (FLAGS_scenario.empty()) return BadInput("run needs --scenario=FILE");
+  absl::StatusOr<scenarios::Scenario> scenario =
+      scenarios::LoadScenarioFile(FLAGS_scenario);
+  if (!scenario.ok()) return BadInput(scenario.status().message());
+  if (FLAGS_pairs != 0) scenario->mutable_population()->set_pairs(FLAGS_pairs);
+  SuiteOptions options;
+  options.scenario_path = FLAGS_scenario;
+  options.seed_count =
+      FLAGS_seeds != 0 ? FLAGS_seeds : scenario->seeds().count();
+  if (!gflags::GetCommandLineFlagInfoOrDie("seed_base").is_default) {
+    options.seed_base = FLAGS_seed_base;
+  } else {
+    absl::StatusOr<uint64_t> base =
+        SeedBaseFromEnv(GetEnv, scenario->seeds().base());
+    if (!base.ok()) return BadInput(base.status().message());
+    options.seed_base = *base;
+  }
+  if (options.seed_base + options.seed_count < options.seed_base) {
+    return BadInput("seed base + seed count overflows 64 bits");
+  }
+  absl::StatusOr<ShardSpec> shard = ShardSpecFromEnv(GetEnv);
+  if (!shard.ok()) return BadInput(shard.status().message());
+  options.shard = *shard;
+  options.trace_dir = FLAGS_trace_dir;
+  if (options.trace_dir.empty()) {
+    if (const char* d = GetEnv("TEST_UNDECLARED_OUTPUTS_DIR"); d != nullptr) {
+      options.trace_dir = d;
+    }
+  }
+  options.check_determinism = FLAGS_check_determinism;
+  if (FLAGS_progress) {
+    options.progress = stderr;
+    options.progress_tty = isatty(fileno(stderr)) != 0;
+  }
+  std::unique_ptr<SeedRunner> runner = MakeRunner();
+  absl::StatusOr<SuiteReport> report = RunSuite(*runner, *scenario, options);
+  if (!report.ok()) return BadInput(report.status().message());
+  std::printf("scenario %s: seeds %llu..%llu", scenario->name().c_str(),
+              static_cast<unsigned long long>(options.seed_base),
+              static_cast<unsigned long long>(options.seed_base +
+                                              options.seed_count - 1));
+  if (options.shard.total > 1) {
+    std::printf(", shard %llu of %llu",
+                static_cast<unsigned long long>(options.shard.index),
+                static_cast<unsigned long long>(options.shard.total));
+  }
+  std::printf("\n%s", report->summary.Render().c_str());
+  for (uint64_t seed : report->failing_seeds) {
+    std::printf("failing seed %llu\n", static_cast<unsigned long long>(seed));
+  }
+  for (const std::string& path : report->trace_files) {
+    std::printf("trace written: %s\n", path.c_str());
+    if (FLAGS_export) {
+      const std::string base = path.substr(0, path.size() - 6);  // ".trace"
+      if (Export(path, base) != kExitOk) return kExitBadInput;
+    }
+  }
+  if (!report->ok() && report->trace_files.empty()) {
+    std::printf("(pass --trace_dir=DIR to keep traces of failing seeds)\n");
+  }
+  return report->ok() ? kExitOk : kExitViolation;
+}
+
+int Replay(const std::string& path) {
+  absl::StatusOr<trace::Trace> t = ReadTraceFile(path);
+  if (!t.ok()) return BadInput(t.status().message());
+  std::unique_ptr<SeedRunner> runner = MakeRunner();
+  absl::StatusOr<ReplayReport> report = ReplayTrace(*runner, *t);
+  if (!report.ok()) return BadInput(report.status().message());
+  std::printf("%s", report->text.c_str());
+  return report->reproduced ? kExitOk : kExitViolation;
+}
+
+int Shrink(const std::string& path) {
+  absl::StatusOr<trace::Trace> t = ReadTraceFile(path);
+  if (!t.ok()) return BadInput(t.status().message());
+  std::unique_ptr<SeedRunner> runner = MakeRunner();
+  absl::StatusOr<ShrinkReport> report =
+      ShrinkTrace(*runner, *t, FLAGS_max_shrink_runs);
+  if (!report.ok()) return BadInput(report.status().message());
+  std::string output = FLAGS_output;
+  if (output.empty()) {
+    output = absl::EndsWith(path, ".trace")
+                 ? absl::StrCat(path.substr(0, path.size() - 6), ".min.trace")
+                 : absl::StrCat(path, ".min");
+  }
+  if (absl::Status s = WriteTraceFile(output, report->minimal); !s.ok()) {
+    return BadInput(s.message());
+  }
+  std::printf(
+      "failure: %s\nnetwork decisions: %zu -> %zu (%d runs%s)\n"
+      "minimal trace written: %s\n",
+      report->signature.c_str(), report->original_decisions,
+      report->minimal_decisions, report->runs,
+      report->budget_exhausted ? ", run budget exhausted" : "", output.c_str());
+  for (const trace::NetworkDecision& d : report->minimal.script()) {
+    std::printf("  %s %s#%llu (%s)\n",
+                trace::NetworkDecision::Action_Name(d.action()).c_str(),
+                d.link().c_str(), static_cast<unsigned long long>(d.index()),
+                d.reason().c_str());
+  }
+  return kExitOk;
+}
+
+int PrintTrace(const std::string& path) {
+  absl::StatusOr<trace::Trace> t = ReadTraceFile(path);
+  if (!t.ok()) return BadInput(t.status().message());
+  std::printf("%s", RenderTrace(*t).c_str());
   return kExitOk;
 }
 

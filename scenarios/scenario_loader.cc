@@ -296,7 +296,24 @@ absl::Status ValidateScenario(const Scenario& s, absl::string_view filename) {
     }
   }
   v.PositiveDuration("limits.max_virtual_time", s.limits().max_virtual_time());
-  return v.status();
+  if (!v.status().ok()) return v.status();
+  // Each variant of a mixed population must be a valid scenario in itself.
+  if (!s.population().variants().empty()) {
+    const std::vector<Scenario> variants = ExpandVariants(s);
+    for (size_t k = 0; k < variants.size(); ++k) {
+      absl::Status status = ValidateScenario(variants[k], filename);
+      if (!status.ok()) {
+        // "FILE: field: message" -> "FILE: population.variants[k] (name): ..."
+        std::string message(status.message());
+        const std::string prefix = absl::StrCat(filename, ": ");
+        if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());
+        return absl::InvalidArgumentError(
+            absl::StrFormat("%s: population.variants[%d] (%s): %s", filename, k,
+                            s.population().variants(k).name(), message));
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Scenario> ParseScenario(absl::string_view text,
@@ -330,6 +347,36 @@ absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": read error"));
   }
   return ParseScenario(contents.str(), path);
+}
+
+std::vector<Scenario> ExpandVariants(const Scenario& scenario) {
+  Scenario base = scenario;
+  base.mutable_population()->clear_variants();
+  if (scenario.population().variants().empty()) return {base};
+  std::vector<Scenario> out;
+  for (const Variant& v : scenario.population().variants()) {
+    Scenario s = base;
+    if (!v.name().empty()) s.set_name(absl::StrCat(base.name(), "/", v.name()));
+    s.mutable_client()->MergeFrom(v.client());
+    s.mutable_server()->MergeFrom(v.server());
+    if (v.has_expect()) *s.mutable_expect() = v.expect();
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+int VariantOfPair(const Scenario& scenario, int pair_index) {
+  const auto& variants = scenario.population().variants();
+  if (variants.empty()) return 0;
+  int total = 0;
+  for (const Variant& v : variants) total += v.weight() == 0 ? 1 : v.weight();
+  int slot = pair_index % total;
+  for (int k = 0; k < variants.size(); ++k) {
+    const int w = variants[k].weight() == 0 ? 1 : variants[k].weight();
+    if (slot < w) return k;
+    slot -= w;
+  }
+  return 0;
 }
 
 }  // namespace quicsim::scenarios

@@ -9,6 +9,7 @@
 #define QUICSIM_SCENARIOS_SCENARIO_LOADER_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -38,6 +39,15 @@ absl::StatusOr<sim::Duration> ParseScenarioDuration(absl::string_view text);
 // For fields the loader already validated: the parsed duration, or
 // `fallback` when the field is empty.
 sim::Duration DurationOr(absl::string_view text, sim::Duration fallback);
+
+// The scenario each variant of a mixed population stands for: the base
+// client and server with the variant's fields merged over them, and the
+// variant's expectations when it has any. Without variants, one element:
+// the scenario itself (without its population's variants).
+std::vector<Scenario> ExpandVariants(const Scenario& scenario);
+
+// Which element of ExpandVariants(scenario) pair `pair_index` runs.
+int VariantOfPair(const Scenario& scenario, int pair_index);
 
 }  // namespace quicsim::scenarios
 

@@ -154,3 +154,53 @@ TEST(ScenarioLoaderTest, DurationParsing) {
 
 }  // namespace
 }  // namespace quicsim::scenarios
+
+namespace quicsim::scenarios {
+namespace {
+
+constexpr char kMixed[] = R"pb(
+  name: "mixed"
+  client {}
+  server {}
+  population {
+    pairs: 10
+    variants { name: "plain" weight: 3 }
+    variants {
+      name: "alpn"
+      server { fault: ALPN_MISMATCH }
+      expect { outcome: CLOSED error_codes: 0x178 }
+    }
+  }
+  seeds { count: 1 }
+  expect { outcome: CONFIRMED }
+)pb";
+
+TEST(ScenarioVariantsTest, PairsCycleThroughWeightedVariants) {
+  absl::StatusOr<Scenario> s = ParseScenario(kMixed, "mixed.textproto");
+  ASSERT_TRUE(s.ok()) << s.status();
+  std::string order;
+  for (int i = 0; i < 10; ++i) order += std::to_string(VariantOfPair(*s, i));
+  EXPECT_EQ(order, "0001000100");
+  const std::vector<Scenario> variants = ExpandVariants(*s);
+  ASSERT_EQ(variants.size(), 2u);
+  EXPECT_EQ(variants[0].name(), "mixed/plain");
+  EXPECT_EQ(variants[0].expect().outcome(), Expectations::CONFIRMED);
+  EXPECT_EQ(variants[1].server().fault(), ALPN_MISMATCH);
+  EXPECT_EQ(variants[1].expect().outcome(), Expectations::CLOSED);
+  EXPECT_TRUE(variants[1].population().variants().empty());
+}
+
+TEST(ScenarioVariantsTest, InvalidVariantIsNamedInTheError) {
+  absl::StatusOr<Scenario> s = ParseScenario(kMixed, "mixed.textproto");
+  ASSERT_TRUE(s.ok()) << s.status();
+  Variant* bad = s->mutable_population()->add_variants();
+  bad->set_name("bad");
+  bad->mutable_expect()->set_outcome(Expectations::CLOSED);
+  absl::Status status = ValidateScenario(*s, "mixed.textproto");
+  EXPECT_EQ(status.message(),
+            "mixed.textproto: population.variants[2] (bad): "
+            "expect.error_codes: outcome CLOSED needs an error code");
+}
+
+}  // namespace
+}  // namespace quicsim::scenarios

@@ -508,34 +508,53 @@ QuicsimSeedRunner::ContextsFor(const Scenario& scenario) {
 absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
     const Scenario& scenario, uint64_t seed,
     const tools::RunSeedOptions& options) {
-  const bool ng_client = scenario.client().stack() == EndpointConfig::NGTCP2;
-  const bool ng_server = scenario.server().stack() == EndpointConfig::NGTCP2;
-  if (ng_client && ng_server) {
-    return absl::UnimplementedError(
-        "both sides NGTCP2: quicsim verifies its own endpoints, so at least "
-        "one side must be QUICSIM");
-  }
-  for (const EndpointConfig* ep : {&scenario.client(), &scenario.server()}) {
-    if (ep->stack() != EndpointConfig::NGTCP2) continue;
-    switch (ep->fault()) {
-      case NO_FAULT:
-      case ALPN_MISMATCH:
-      case REFUSE_TRANSPORT_PARAMETERS:
-      case INVALID_SERVER_TRANSPORT_PARAMETERS:
-        break;
-      default:
-        return absl::UnimplementedError(
-            absl::StrCat("fault ", Fault_Name(ep->fault()),
-                         " cannot be injected into an NGTCP2 endpoint"));
-    }
-    if (ep->resumption().enabled() || ep->offer_unknown_version_first()) {
+  // A mixed population runs several variants; each has its own endpoint
+  // configuration, TLS contexts and expectations.
+  struct VariantPlan {
+    Scenario scenario;
+    const Contexts* contexts = nullptr;
+    bool ng_client = false;
+    bool ng_server = false;
+  };
+  std::vector<VariantPlan> plans;
+  for (Scenario& variant : ExpandVariants(scenario)) {
+    VariantPlan plan;
+    plan.scenario = std::move(variant);
+    plan.ng_client = plan.scenario.client().stack() == EndpointConfig::NGTCP2;
+    plan.ng_server = plan.scenario.server().stack() == EndpointConfig::NGTCP2;
+    if (plan.ng_client && plan.ng_server) {
       return absl::UnimplementedError(
-          "NGTCP2 endpoints support neither resumption nor version "
-          "negotiation here");
+          "both sides NGTCP2: quicsim verifies its own endpoints, so at least "
+          "one side must be QUICSIM");
     }
+    for (const EndpointConfig* ep :
+         {&plan.scenario.client(), &plan.scenario.server()}) {
+      if (ep->stack() != EndpointConfig::NGTCP2) continue;
+      switch (ep->fault()) {
+        case NO_FAULT:
+        case ALPN_MISMATCH:
+        case REFUSE_TRANSPORT_PARAMETERS:
+        case INVALID_SERVER_TRANSPORT_PARAMETERS:
+          break;
+        default:
+          return absl::UnimplementedError(
+              absl::StrCat("fault ", Fault_Name(ep->fault()),
+                           " cannot be injected into an NGTCP2 endpoint"));
+      }
+      if (ep->resumption().enabled() || ep->offer_unknown_version_first()) {
+        return absl::UnimplementedError(
+            "NGTCP2 endpoints support neither resumption nor version "
+            "negotiation here");
+      }
+    }
+    absl::StatusOr<const Contexts*> contexts = ContextsFor(plan.scenario);
+    if (!contexts.ok()) return contexts.status();
+    plan.contexts = *contexts;
+    plans.push_back(std::move(plan));
   }
-  absl::StatusOr<const Contexts*> contexts = ContextsFor(scenario);
-  if (!contexts.ok()) return contexts.status();
+  auto plan_of = [&](int i) -> const VariantPlan& {
+    return plans[VariantOfPair(scenario, i)];
+  };
 
   const Network& net = scenario.network();
   const int pairs = static_cast<int>(scenario.population().pairs());
@@ -590,10 +609,13 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
     network.SetScript(script);
   }
 
-  const EndpointConfig& cl = scenario.client();
-  const EndpointConfig& sv = scenario.server();
-  const bool resume = cl.resumption().enabled();
   auto make_options = [&](int i, bool prime) {
+    const VariantPlan& plan = plan_of(i);
+    const EndpointConfig& cl = plan.scenario.client();
+    const EndpointConfig& sv = plan.scenario.server();
+    const Contexts* const* contexts = &plan.contexts;
+    const bool ng_client = plan.ng_client;
+    const bool ng_server = plan.ng_server;
     endpoints::HandshakePairOptions o;
     const int port_offset = prime ? 1 : 0;
     o.client.tls_context = (*contexts)->client.get();
@@ -682,7 +704,7 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
     endpoints::HandshakePairOptions o = make_options(i, false);
     if (session.valid()) {
       o.client.resume_session = std::move(session);
-      if (cl.resumption().zero_rtt()) {
+      if (plan_of(i).scenario.client().resumption().zero_rtt()) {
         static const std::vector<uint8_t> kRequest = {'G', 'E', 'T', ' ', '/'};
         o.client.request = kRequest;
         o.server.connection.expect_request_bytes = kRequest.size();
@@ -698,7 +720,7 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
   };
   for (int i = 0; i < pairs; ++i) {
     scheduler.At(Time::Zero() + spacing * i, [&, i] {
-      if (!resume) {
+      if (!plan_of(i).scenario.client().resumption().enabled()) {
         start_measured(i, tls::Session());
         return;
       }
@@ -728,13 +750,16 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
   result.events_processed = scheduler.events_run();
   result.end_time = scheduler.Now();
   result.events_digest = recorder.DigestHex();
-  const bool byte_level =
-      (*contexts)->client->determinism() == tls::Determinism::kByteLevel &&
-      (*contexts)->server->determinism() == tls::Determinism::kByteLevel;
-  // GnuTLS (under ngtcp2) draws from its own unseeded generator.
-  result.determinism = byte_level && !ng_client && !ng_server
-                           ? trace::BYTE_LEVEL
-                           : trace::EVENT_LEVEL;
+  bool byte_level = true;
+  for (const VariantPlan& plan : plans) {
+    // GnuTLS (under ngtcp2) draws from its own unseeded generator.
+    byte_level =
+        byte_level &&
+        plan.contexts->client->determinism() == tls::Determinism::kByteLevel &&
+        plan.contexts->server->determinism() == tls::Determinism::kByteLevel &&
+        !plan.ng_client && !plan.ng_server;
+  }
+  result.determinism = byte_level ? trace::BYTE_LEVEL : trace::EVENT_LEVEL;
   for (int i = 0; i < pairs; ++i) {
     tools::PairResult pr;
     pr.pair_index = i;
@@ -746,7 +771,9 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
         pr.violations.push_back({OracleName(v.oracle), v.detail});
       }
     }
-    if (pair != nullptr && resume &&
+    const EndpointConfig& cl = plan_of(i).scenario.client();
+    const EndpointConfig& sv = plan_of(i).scenario.server();
+    if (pair != nullptr && cl.resumption().enabled() &&
         pair->client_verdict().kind == endpoints::Verdict::Kind::kConfirmed) {
       const endpoints::Verdict& v = pair->client_verdict();
       const bool want_0rtt = cl.resumption().zero_rtt();

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "scenarios/scenario_loader.h"
 #include "tools/quicsim/expectations.h"
 
 namespace quicsim::tools {
@@ -17,7 +18,12 @@ absl::StatusOr<SeedResult> RunJudgedSeed(SeedRunner& runner,
   absl::StatusOr<SeedResult> result = runner.RunSeed(scenario, seed, options);
   if (!result.ok()) return result.status();
   result->seed = seed;
-  for (PairResult& pair : result->pairs) JudgePair(scenario.expect(), &pair);
+  const std::vector<scenarios::Scenario> variants =
+      scenarios::ExpandVariants(scenario);
+  for (PairResult& pair : result->pairs) {
+    const int v = scenarios::VariantOfPair(scenario, pair.pair_index);
+    JudgePair(variants[v].expect(), &pair);
+  }
   if (options.record_trace) {
     trace::Trace& t =
         result->trace.has_value() ? *result->trace : result->trace.emplace();

@@ -655,6 +655,7 @@ absl::Status Connection::DrainTlsEvents() {
         break;
       case tls::EventKind::kWriteData:
         Crypto(LevelFromTls(event.level)).WriteData(event.data);
+        if (TraceOn()) TraceHandshakeMessages(event.level, event.data);
         break;
       case tls::EventKind::kTransportParameters:
         result = OnPeerTransportParameters(event.data);
@@ -697,6 +698,27 @@ absl::Status Connection::DrainTlsEvents() {
     }
   }
   return result;
+}
+
+void Connection::TraceHandshakeMessages(tls::Level level,
+                                        absl::Span<const uint8_t> data) {
+  // TLS handshake messages are type (1 byte) || length (3 bytes) || body;
+  // a message may span WriteData events, so each level keeps its position.
+  HandshakeMessageCursor& cursor = hs_cursor_[static_cast<int>(level)];
+  for (uint8_t byte : data) {
+    if (cursor.body_remaining > 0) {
+      --cursor.body_remaining;
+      continue;
+    }
+    cursor.header[cursor.header_length++] = byte;
+    if (cursor.header_length < 4) continue;
+    cursor.header_length = 0;
+    cursor.body_remaining = (size_t{cursor.header[1]} << 16) |
+                            (size_t{cursor.header[2]} << 8) | cursor.header[3];
+    Trace("tls_message_sent",
+          absl::StrFormat("level=%s type=%d length=%d", tls::LevelName(level),
+                          cursor.header[0], cursor.body_remaining));
+  }
 }
 
 absl::Status Connection::InstallKeys(bool write, tls::Level tls_level,

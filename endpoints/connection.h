@@ -230,6 +230,8 @@ class Connection {
 
   // ---- TLS ----
   absl::Status DrainTlsEvents();
+  // Traces each TLS handshake message this side writes (type, length).
+  void TraceHandshakeMessages(tls::Level level, absl::Span<const uint8_t> data);
   absl::Status OnPeerTransportParameters(absl::Span<const uint8_t> bytes);
   absl::StatusOr<std::vector<uint8_t>> LocalTransportParameters();
   absl::Status InstallKeys(bool write, tls::Level level, uint16_t suite,
@@ -369,6 +371,14 @@ class Connection {
     size_t datagram_size;
   };
   std::vector<Buffered> undecryptable_;
+
+  // Where each level's outgoing handshake-message stream stands (traces).
+  struct HandshakeMessageCursor {
+    uint8_t header[4] = {};
+    size_t header_length = 0;
+    size_t body_remaining = 0;
+  };
+  HandshakeMessageCursor hs_cursor_[4];
 
   ConnectionStats stats_;
   sim::Alarm loss_alarm_;

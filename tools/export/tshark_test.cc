@@ -127,6 +127,17 @@ TEST_P(TsharkTest, EveryPacketDissectedAndDecrypted) {
         }
       }
       EXPECT_EQ(absl::StrJoin(types, ","), c.handshake_types);
+      // ... and they are exactly the messages the endpoints say they wrote,
+      // in order.
+      std::vector<std::string> written;
+      for (const sim::TraceEvent& e : r.events) {
+        if (e.kind != "tls_message_sent") continue;
+        const size_t at = e.details.find("type=");
+        if (at == std::string::npos) continue;
+        written.push_back(
+            e.details.substr(at + 5, e.details.find(' ', at) - (at + 5)));
+      }
+      EXPECT_EQ(absl::StrJoin(types, ","), absl::StrJoin(written, ","));
     }
   }
 }

@@ -570,8 +570,20 @@ absl::Status Connection::OnAckFrame(EncryptionLevel level,
       !outcome_.acked.empty()) {
     peer_completed_address_validation_ = true;
   }
-  // Lost packets: their data goes out again.
-  for (const SentPacketInfo& info : outcome_.lost) {
+  OnPacketsLost(outcome_.lost);
+  if (TraceOn() && (!outcome_.acked.empty() || !outcome_.lost.empty())) {
+    Trace("ack_received",
+          absl::StrFormat("space=%s largest=%d acked=%d lost=%d",
+                          SpaceName(space), ack.largest_acked(),
+                          outcome_.acked.size(), outcome_.lost.size()));
+  }
+  MaybeDone();
+  return absl::OkStatus();
+}
+
+void Connection::OnPacketsLost(absl::Span<const SentPacketInfo> lost) {
+  // What the lost packets carried goes out again.
+  for (const SentPacketInfo& info : lost) {
     ++stats_.packets_lost;
     auto it = sent_records_.find(info.token);
     if (it == sent_records_.end()) continue;
@@ -585,14 +597,6 @@ absl::Status Connection::OnAckFrame(EncryptionLevel level,
     if (rec.stream && !request_acked_) request_pending_ = true;
     sent_records_.erase(it);
   }
-  if (TraceOn() && (!outcome_.acked.empty() || !outcome_.lost.empty())) {
-    Trace("ack_received",
-          absl::StrFormat("space=%s largest=%d acked=%d lost=%d",
-                          SpaceName(space), ack.largest_acked(),
-                          outcome_.acked.size(), outcome_.lost.size()));
-  }
-  MaybeDone();
-  return absl::OkStatus();
 }
 
 absl::Status Connection::OnCryptoFrame(EncryptionLevel level, uint64_t offset,
@@ -1301,20 +1305,7 @@ sim::Duration Connection::CurrentPto() const {
 void Connection::OnLossDetectionAlarm() {
   if (state_ != State::kHandshake && state_ != State::kConfirmed) return;
   loss_.OnLossDetectionTimeout(scheduler_->Now(), &outcome_);
-  for (const SentPacketInfo& info : outcome_.lost) {
-    ++stats_.packets_lost;
-    auto it = sent_records_.find(info.token);
-    if (it == sent_records_.end()) continue;
-    const SentRecord& rec = it->second;
-    if (rec.crypto_length > 0) {
-      Crypto(rec.level).OnLost(rec.crypto_offset, rec.crypto_length);
-    }
-    if (rec.handshake_done && !handshake_done_acked_) {
-      handshake_done_pending_ = true;
-    }
-    if (rec.stream && !request_acked_) request_pending_ = true;
-    sent_records_.erase(it);
-  }
+  OnPacketsLost(outcome_.lost);
   if (outcome_.probe.count > 0) {
     ++stats_.ptos;
     PacketNumberSpace space = outcome_.probe.space;

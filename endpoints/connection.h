@@ -224,6 +224,7 @@ class Connection {
                              absl::Span<const uint8_t> payload,
                              bool* ack_eliciting);
   absl::Status OnAckFrame(EncryptionLevel level, const AckFrame& ack);
+  void OnPacketsLost(absl::Span<const SentPacketInfo> lost);
   absl::Status OnCryptoFrame(EncryptionLevel level, uint64_t offset,
                              absl::Span<const uint8_t> data);
   void OnConnectionClose(uint64_t code, absl::string_view reason);

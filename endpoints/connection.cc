@@ -101,6 +101,13 @@ Connection::Connection(ConnectionOptions options, sim::Scheduler* scheduler,
 
 Connection::~Connection() = default;
 
+void Connection::InstallInitialKeys(const ConnectionId& client_dcid) {
+  PacketProtector::InitialPair keys =
+      PacketProtector::CreateInitialPair(client_dcid, options_.perspective);
+  L(EncryptionLevel::kInitial).write = std::move(keys.write);
+  L(EncryptionLevel::kInitial).read = std::move(keys.read);
+}
+
 void Connection::Trace(absl::string_view kind, const std::string& details) {
   trace_->Record(scheduler_->Now(), actor_,
                  std::string_view(kind.data(), kind.size()), details);
@@ -140,10 +147,7 @@ void Connection::Start() {
 
   const ConnectionId& initial_dcid =
       is_client() ? peer_cid_ : options_.client_initial_dcid;
-  L(EncryptionLevel::kInitial).write =
-      PacketProtector::CreateInitial(initial_dcid, options_.perspective);
-  L(EncryptionLevel::kInitial).read =
-      PacketProtector::CreateInitial(initial_dcid, Peer(options_.perspective));
+  InstallInitialKeys(initial_dcid);
 
   sim::Scheduler* scheduler = scheduler_;
   engine_ =
@@ -458,10 +462,7 @@ void Connection::ProcessRetry(const PacketHeader& header) {
   }
   // New Initial keys for the new DCID; everything sent so far in Initial is
   // resent (RFC 9000 §17.2.5.2, RFC 9002 §6.3); packet numbers continue.
-  L(EncryptionLevel::kInitial).write =
-      PacketProtector::CreateInitial(peer_cid_, options_.perspective);
-  L(EncryptionLevel::kInitial).read =
-      PacketProtector::CreateInitial(peer_cid_, Peer(options_.perspective));
+  InstallInitialKeys(peer_cid_);
   std::vector<SentPacketInfo> discarded;
   loss_.DiscardSpace(PacketNumberSpace::kInitial, scheduler_->Now(),
                      &discarded);
@@ -1450,9 +1451,8 @@ void Connection::SetVerdict(Verdict::Kind kind, uint64_t code,
   verdict_.reason = std::string(reason);
   verdict_.elapsed = scheduler_->Now() - start_time_;
   if (engine_ != nullptr) {
-    tls::ConnectionInfo info = engine_->ConnectionState();
-    verdict_.resumed = info.resumed;
-    verdict_.early_data_accepted = info.early_data_accepted;
+    verdict_.resumed = engine_->resumed();
+    verdict_.early_data_accepted = engine_->early_data_accepted();
   }
   if (TraceOn()) Trace("verdict", VerdictToString(verdict_));
   if (observer_ != nullptr)

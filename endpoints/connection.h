@@ -240,6 +240,8 @@ class Connection {
   void OnHandshakeComplete();
   void ConfirmHandshake();
   void DiscardKeys(EncryptionLevel level);
+  // Initial keys for both directions from the client's first DCID.
+  void InstallInitialKeys(const ConnectionId& client_dcid);
 
   // ---- Output ----
   void SendPending();

@@ -2,6 +2,7 @@
 
 #include <openssl/chacha.h>
 #include <openssl/hkdf.h>
+#include <openssl/hmac.h>
 #include <openssl/mem.h>
 
 #include <cstring>
@@ -79,6 +80,64 @@ absl::Status HkdfExpandLabel(const EVP_MD* digest,
   return absl::OkStatus();
 }
 
+namespace {
+
+// HKDF-Expand-Label for several labels from one secret, keeping one keyed
+// HMAC context: every QUIC label's output fits in one hash block, so
+// HKDF-Expand is a single HMAC(secret, HkdfLabel || 0x01). BoringSSL's
+// HKDF_expand re-keys (and allocates) for each call; a handshake derives
+// about twenty of these per connection.
+class LabelExpander {
+ public:
+  LabelExpander(const EVP_MD* digest, absl::Span<const uint8_t> secret)
+      : digest_(digest), secret_(secret) {
+    HMAC_CTX_init(&hmac_);
+    keyed_ = HMAC_Init_ex(&hmac_, secret.data(), secret.size(), digest,
+                          nullptr) == 1;
+  }
+  ~LabelExpander() { HMAC_CTX_cleanup(&hmac_); }
+  LabelExpander(const LabelExpander&) = delete;
+  LabelExpander& operator=(const LabelExpander&) = delete;
+
+  absl::Status Expand(absl::string_view label, absl::Span<uint8_t> out) {
+    if (!keyed_ || out.size() > EVP_MD_size(digest_)) {
+      return HkdfExpandLabel(digest_, secret_, label, out);
+    }
+    static constexpr absl::string_view kPrefix = "tls13 ";
+    const size_t label_length = kPrefix.size() + label.size();
+    if (label_length > 255) {
+      return absl::InvalidArgumentError("HKDF label too long");
+    }
+    uint8_t info[2 + 1 + 255 + 1 + 1];
+    QuicDataWriter w(absl::MakeSpan(info));
+    w.WriteUInt16(static_cast<uint16_t>(out.size()));
+    w.WriteUInt8(static_cast<uint8_t>(label_length));
+    w.WriteBytes(
+        {reinterpret_cast<const uint8_t*>(kPrefix.data()), kPrefix.size()});
+    w.WriteBytes(
+        {reinterpret_cast<const uint8_t*>(label.data()), label.size()});
+    w.WriteUInt8(0);  // empty context
+    w.WriteUInt8(1);  // HKDF-Expand block counter
+    uint8_t block[EVP_MAX_MD_SIZE];
+    unsigned block_length = 0;
+    if (HMAC_Init_ex(&hmac_, nullptr, 0, nullptr, nullptr) != 1 ||
+        HMAC_Update(&hmac_, info, w.length()) != 1 ||
+        HMAC_Final(&hmac_, block, &block_length) != 1) {
+      return absl::InternalError("HMAC failed");
+    }
+    std::memcpy(out.data(), block, out.size());
+    return absl::OkStatus();
+  }
+
+ private:
+  const EVP_MD* digest_;
+  absl::Span<const uint8_t> secret_;
+  HMAC_CTX hmac_;
+  bool keyed_ = false;
+};
+
+}  // namespace
+
 InitialSecrets DeriveInitialSecrets(const ConnectionId& client_dcid) {
   uint8_t initial_secret[EVP_MAX_MD_SIZE];
   size_t initial_secret_length = 0;
@@ -88,12 +147,11 @@ InitialSecrets DeriveInitialSecrets(const ConnectionId& client_dcid) {
                              sizeof(kInitialSaltV1)) == 1);
   InitialSecrets secrets;
   absl::Span<const uint8_t> prk(initial_secret, initial_secret_length);
-  QUICSIM_CHECK(HkdfExpandLabel(EVP_sha256(), prk, "client in",
-                                absl::MakeSpan(secrets.client))
-                    .ok());
-  QUICSIM_CHECK(HkdfExpandLabel(EVP_sha256(), prk, "server in",
-                                absl::MakeSpan(secrets.server))
-                    .ok());
+  LabelExpander expander(EVP_sha256(), prk);
+  QUICSIM_CHECK(
+      expander.Expand("client in", absl::MakeSpan(secrets.client)).ok());
+  QUICSIM_CHECK(
+      expander.Expand("server in", absl::MakeSpan(secrets.server)).ok());
   return secrets;
 }
 
@@ -125,6 +183,21 @@ std::unique_ptr<PacketProtector> PacketProtector::CreateInitial(
   return *std::move(protector);
 }
 
+PacketProtector::InitialPair PacketProtector::CreateInitialPair(
+    const ConnectionId& client_dcid, Perspective self) {
+  const InitialSecrets secrets = DeriveInitialSecrets(client_dcid);
+  absl::StatusOr<std::unique_ptr<PacketProtector>> client =
+      Create(CipherSuite::kAes128GcmSha256, secrets.client);
+  absl::StatusOr<std::unique_ptr<PacketProtector>> server =
+      Create(CipherSuite::kAes128GcmSha256, secrets.server);
+  QUICSIM_CHECK(client.ok() && server.ok());
+  InitialPair pair;
+  const bool is_client = self == Perspective::kClient;
+  pair.write = std::move(is_client ? *client : *server);
+  pair.read = std::move(is_client ? *server : *client);
+  return pair;
+}
+
 absl::Status PacketProtector::Init(CipherSuite suite,
                                    absl::Span<const uint8_t> secret) {
   EVP_AEAD_CTX_zero(&aead_ctx_);
@@ -136,18 +209,18 @@ absl::Status PacketProtector::Init(CipherSuite suite,
   if (secret.size() != EVP_MD_size(digest)) {
     return absl::InvalidArgumentError("secret length does not match suite");
   }
-  if (absl::Status s = HkdfExpandLabel(digest, secret, "quic key",
-                                       absl::MakeSpan(key_, key_length_));
+  LabelExpander expander(digest, secret);
+  if (absl::Status s =
+          expander.Expand("quic key", absl::MakeSpan(key_, key_length_));
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = expander.Expand("quic iv", absl::MakeSpan(iv_));
       !s.ok()) {
     return s;
   }
   if (absl::Status s =
-          HkdfExpandLabel(digest, secret, "quic iv", absl::MakeSpan(iv_));
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = HkdfExpandLabel(digest, secret, "quic hp",
-                                       absl::MakeSpan(hp_key_, key_length_));
+          expander.Expand("quic hp", absl::MakeSpan(hp_key_, key_length_));
       !s.ok()) {
     return s;
   }

@@ -95,6 +95,15 @@ class PacketProtector {
   static std::unique_ptr<PacketProtector> CreateInitial(
       const ConnectionId& client_dcid, Perspective sender);
 
+  // Both directions' Initial keys for endpoint `self`, deriving the Initial
+  // secrets once.
+  struct InitialPair {
+    std::unique_ptr<PacketProtector> read;
+    std::unique_ptr<PacketProtector> write;
+  };
+  static InitialPair CreateInitialPair(const ConnectionId& client_dcid,
+                                       Perspective self);
+
   PacketProtector(const PacketProtector&) = delete;
   PacketProtector& operator=(const PacketProtector&) = delete;
   ~PacketProtector();

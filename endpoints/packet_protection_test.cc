@@ -216,3 +216,33 @@ TEST(PacketProtectionTest, RejectsTamperedAndTruncatedPackets) {
 
 }  // namespace
 }  // namespace quicsim::endpoints
+
+namespace quicsim::endpoints {
+namespace {
+
+TEST(PacketProtectorPairTest, PairMatchesSeparateInitialKeys) {
+  const uint8_t dcid_bytes[8] = {0x83, 0x94, 0xc8, 0xf0,
+                                 0x3e, 0x51, 0x57, 0x08};
+  const ConnectionId dcid(dcid_bytes);
+  PacketProtector::InitialPair client =
+      PacketProtector::CreateInitialPair(dcid, Perspective::kClient);
+  auto client_write = PacketProtector::CreateInitial(dcid, Perspective::kClient);
+  auto server_write = PacketProtector::CreateInitial(dcid, Perspective::kServer);
+  EXPECT_EQ(std::vector<uint8_t>(client.write->key().begin(),
+                                 client.write->key().end()),
+            std::vector<uint8_t>(client_write->key().begin(),
+                                 client_write->key().end()));
+  EXPECT_EQ(std::vector<uint8_t>(client.read->hp_key().begin(),
+                                 client.read->hp_key().end()),
+            std::vector<uint8_t>(server_write->hp_key().begin(),
+                                 server_write->hp_key().end()));
+  PacketProtector::InitialPair server =
+      PacketProtector::CreateInitialPair(dcid, Perspective::kServer);
+  EXPECT_EQ(std::vector<uint8_t>(server.write->iv().begin(),
+                                 server.write->iv().end()),
+            std::vector<uint8_t>(server_write->iv().begin(),
+                                 server_write->iv().end()));
+}
+
+}  // namespace
+}  // namespace quicsim::endpoints

@@ -601,6 +601,14 @@ void Engine::Close() {
   events_.clear();
 }
 
+bool Engine::resumed() const {
+  return ssl_ != nullptr && SSL_session_reused(ssl_.get());
+}
+
+bool Engine::early_data_accepted() const {
+  return ssl_ != nullptr && SSL_early_data_accepted(ssl_.get());
+}
+
 ConnectionInfo Engine::ConnectionState() const {
   ConnectionInfo info;
   info.handshake_complete = handshake_done_;

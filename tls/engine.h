@@ -126,6 +126,10 @@ class Engine {
   void Close();
   // What was negotiated so far.
   ConnectionInfo ConnectionState() const;
+  // ConnectionState().resumed / .early_data_accepted without copying the
+  // rest (the peer's certificates) out.
+  bool resumed() const;
+  bool early_data_accepted() const;
   // The determinism level of this engine's configuration.
   Determinism determinism() const { return context_->determinism(); }
   // Whether the engine failed (an Error event was queued).

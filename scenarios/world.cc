@@ -26,6 +26,7 @@
 #include "sim/network.h"
 #include "sim/scheduler.h"
 #include "sim/trace.h"
+#include "sim/wire_digest.h"
 #include "tls/config.h"
 #include "tls/test_pki.h"
 
@@ -579,6 +580,8 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
   sim::Network network(&scheduler, seed, &recorder);
   network.set_record_decisions(options.record_trace);
   if (options.capture != nullptr) network.set_capture(options.capture);
+  sim::WireDigest wire;
+  network.set_wire_digest(&wire);
 
   std::vector<std::pair<sim::Link*, sim::Link*>> links;
   if (net.shared_bottleneck()) {
@@ -750,6 +753,7 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
   result.events_processed = scheduler.events_run();
   result.end_time = scheduler.Now();
   result.events_digest = recorder.DigestHex();
+  result.wire_digest = wire.DigestHex();
   bool byte_level = true;
   for (const VariantPlan& plan : plans) {
     // GnuTLS (under ngtcp2) draws from its own unseeded generator.

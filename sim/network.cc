@@ -52,6 +52,7 @@ uint64_t Network::Send(Datagram d) {
   d.id = next_id_++;
   ++sent_;
   const uint64_t id = d.id;
+  if (wire_digest_ != nullptr) wire_digest_->Add(scheduler_->Now(), d);
   auto it = routes_.find(std::make_pair(d.src, d.dst));
   if (it == routes_.end()) {
     ++dropped_no_route_;

@@ -21,6 +21,7 @@
 #include "sim/random.h"
 #include "sim/scheduler.h"
 #include "sim/trace.h"
+#include "sim/wire_digest.h"
 
 namespace quicsim::sim {
 
@@ -79,6 +80,9 @@ class Network {
   // changes neither behaviour nor the trace.
   void set_capture(Capture* capture);
   Capture* capture() const { return capture_; }
+  // Feeds every datagram sent from now on to `digest` (not owned; null to
+  // stop).
+  void set_wire_digest(WireDigest* digest) { wire_digest_ = digest; }
 
   uint64_t sent() const { return sent_; }
   uint64_t delivered() const { return delivered_; }
@@ -94,6 +98,7 @@ class Network {
   TraceSink* trace_;
   bool record_decisions_ = false;
   Capture* capture_ = nullptr;
+  WireDigest* wire_digest_ = nullptr;
   uint64_t next_id_ = 1;
   absl::flat_hash_map<Address, DatagramReceiver*> receivers_;
   std::vector<std::unique_ptr<Link>> links_;

@@ -83,7 +83,7 @@ expect_exit 1 "$QUICSIM" run --progress=false --scenario=scenarios/examples/fail
 ETRACE="$(ls "$EX"/*.trace | head -n 1)"
 [[ -f "$ETRACE" ]] || fail "example wrote no trace"
 expect_exit 0 "$QUICSIM" replay "$ETRACE"
-grep -q "REPRODUCES" "$OUT/stdout" || fail "example replay: $(cat "$OUT/stdout")"
+grep -q "REPRODUCES byte for byte" "$OUT/stdout" || fail "example replay: $(cat "$OUT/stdout")"
 expect_exit 0 "$QUICSIM" export --out="$EX/x" "$ETRACE"
 for f in x.sent.pcap x.delivered.pcap x.keys x.html; do
   [[ -s "$EX/$f" ]] || fail "export did not write $f"

@@ -186,7 +186,7 @@ void Connection::Start() {
 absl::StatusOr<std::vector<uint8_t>> Connection::LocalTransportParameters() {
   TransportParameters params;
   params.max_idle_timeout_ms = options_.idle_timeout.millis();
-  params.max_udp_payload_size = std::max<uint64_t>(1200, 1472);
+  params.max_udp_payload_size = options_.max_udp_payload_size;
   params.initial_max_data = 1 << 20;
   params.initial_max_stream_data_bidi_local = 1 << 18;
   params.initial_max_stream_data_bidi_remote = 1 << 18;
@@ -765,6 +765,7 @@ absl::Status Connection::OnPeerTransportParameters(
   absl::Status auth = AuthenticateConnectionIds(*params, peer, seen);
   if (!auth.ok()) return auth;
   have_peer_params_ = true;
+  peer_max_udp_payload_size_ = params->max_udp_payload_size;
   peer_ack_delay_exponent_ = params->ack_delay_exponent;
   loss_.SetPeerMaxAckDelay(
       sim::Duration::Millis(static_cast<int64_t>(params->max_ack_delay_ms)));
@@ -873,7 +874,11 @@ bool Connection::SendOneDatagram() {
       EncryptionLevel::kHandshake, EncryptionLevel::kOneRtt};
   const sim::Time now = scheduler_->Now();
   const uint64_t budget = AmplificationBudget();
+  // Our own size, never above what the peer said it can receive.
   size_t limit = std::min(options_.max_datagram_size, kMaxDatagramSize);
+  if (peer_max_udp_payload_size_ < limit) {
+    limit = static_cast<size_t>(peer_max_udp_payload_size_);
+  }
   if (budget < limit) limit = static_cast<size_t>(budget);
   if (limit < 64) return false;
   const bool cwnd_open =

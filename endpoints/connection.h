@@ -94,8 +94,10 @@ struct ConnectionOptions {
   // Client: the version of its first Initial. Anything but v1 provokes a
   // Version Negotiation packet, after which the client retries with v1.
   uint32_t initial_version = kQuicVersion1;
-  // Largest UDP payload this side sends.
+  // Largest UDP payload this side sends (also bounded by the peer's
+  // max_udp_payload_size), and the max_udp_payload_size it advertises.
   size_t max_datagram_size = 1200;
+  uint64_t max_udp_payload_size = 1472;
   // Our max_idle_timeout transport parameter.
   sim::Duration idle_timeout = sim::Duration::Seconds(30);
   sim::Duration max_ack_delay = sim::Duration::Millis(25);
@@ -337,6 +339,7 @@ class Connection {
   // Peer transport parameters.
   bool have_peer_params_ = false;
   uint64_t peer_ack_delay_exponent_ = 3;
+  uint64_t peer_max_udp_payload_size_ = 65527;
   sim::Duration idle_timeout_;
 
   // Address validation and amplification (server).

@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "endpoints/handshake_pair.h"
 #include "gtest/gtest.h"
+#include "sim/capture.h"
 #include "sim/impairment.h"
 #include "sim/link.h"
 #include "sim/network.h"
@@ -255,6 +256,31 @@ TEST(ConnectionTest, CorruptedConnectionIdInFirstInitialLeavesNoState) {
   world.Run();
   ExpectConfirmed(*pair);
   EXPECT_EQ(pair->client().stats().ptos, 1u);
+}
+
+TEST(ConnectionTest, LargerDatagramsWithinThePeersLimit) {
+  // The server builds up to 1450-byte datagrams, the client advertises 1300:
+  // after the client's parameters arrive the server sends nothing larger.
+  Contexts contexts =
+      MakeContexts(ContextOptions{.chain_length = 3, .cert_size = 600});
+  World world(13);
+  sim::Capture capture;
+  world.network().set_capture(&capture);
+  HandshakePair* pair = world.AddPair(contexts, [](HandshakePairOptions& o) {
+    o.client.max_udp_payload_size = 1300;
+    o.server.connection.max_datagram_size = 1450;
+  });
+  world.Run();
+  ExpectConfirmed(*pair);
+  size_t largest_from_server = 0;
+  for (const sim::CapturedDatagram& d : capture.datagrams()) {
+    if (d.src == sim::Address::V4(10, 0, 1, 1, 443)) {
+      largest_from_server = std::max(largest_from_server, d.payload.size());
+    }
+  }
+  // Bigger than the default 1200, never above the client's 1300.
+  EXPECT_GT(largest_from_server, 1200u);
+  EXPECT_LE(largest_from_server, 1300u);
 }
 
 TEST(ConnectionTest, LongDelay) {

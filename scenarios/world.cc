@@ -635,6 +635,18 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
         DurationOr(sv.idle_timeout(), Duration::Seconds(30));
     o.client_to_server = links[i].first;
     o.server_to_client = links[i].second;
+    // max_udp_payload_size: what the side advertises and the largest
+    // datagram it builds (the peer's advertised limit still applies).
+    if (cl.max_udp_payload_size() != 0) {
+      o.client.max_udp_payload_size = cl.max_udp_payload_size();
+      o.client.max_datagram_size =
+          std::min<uint32_t>(cl.max_udp_payload_size(), 1500);
+    }
+    if (sv.max_udp_payload_size() != 0) {
+      o.server.connection.max_udp_payload_size = sv.max_udp_payload_size();
+      o.server.connection.max_datagram_size =
+          std::min<uint32_t>(sv.max_udp_payload_size(), 1500);
+    }
     if (options.keylog != nullptr) {
       std::vector<std::string>* keylog = options.keylog;
       auto sink = [keylog](std::string_view line) {

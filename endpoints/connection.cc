@@ -667,9 +667,17 @@ absl::Status Connection::DrainTlsEvents() {
         break;
       case tls::EventKind::kTransportParametersRequired: {
         if (!is_client() && options_.faults.refuse_peer_transport_parameters) {
-          result = QuicErrorStatus(TransportError::kTransportParameterError,
-                                   "application refused the client's "
-                                   "transport parameters");
+          // The application refuses: with the alert it chose, else
+          // TRANSPORT_PARAMETER_ERROR.
+          result = options_.faults.refuse_alert != 0
+                       ? tls::Error::Alert(options_.faults.refuse_alert,
+                                           "application refused the client's "
+                                           "transport parameters")
+                             .ToStatus()
+                       : QuicErrorStatus(
+                             TransportError::kTransportParameterError,
+                             "application refused the client's transport "
+                             "parameters");
           break;
         }
         absl::StatusOr<std::vector<uint8_t>> params =

@@ -55,6 +55,9 @@ struct EndpointFaults {
   // Server: the application refuses the client's transport parameters
   // (TransportParametersRequired), closing with TRANSPORT_PARAMETER_ERROR.
   bool refuse_peer_transport_parameters = false;
+  // With refuse_peer_transport_parameters: close with this TLS alert
+  // (CRYPTO_ERROR 0x100 + alert) instead; 0 keeps 0x08.
+  uint8_t refuse_alert = 0;
   // Every datagram carrying this side's CONNECTION_CLOSE is lost on the way
   // out (the peer must fall back to its idle timeout).
   bool lose_connection_close = false;

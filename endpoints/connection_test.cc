@@ -445,6 +445,18 @@ std::vector<FaultCase> FaultCases() {
     cases.push_back(c);
   }
   {
+    // The application refuses with an alert of its choosing (here
+    // unsupported_extension, 110): CRYPTO_ERROR 0x16e on both sides.
+    FaultCase c{"refuse_transport_parameters_with_alert",
+                {},
+                {},
+                0x16e,
+                Perspective::kServer};
+    c.server_faults.refuse_peer_transport_parameters = true;
+    c.server_faults.refuse_alert = 110;
+    cases.push_back(c);
+  }
+  {
     FaultCase c{"no_certificate_for_sni", {}, {}, 0x128, Perspective::kServer};
     c.contexts.server_faults.no_certificate_for_sni = true;
     cases.push_back(c);

@@ -428,10 +428,6 @@ QuicsimSeedRunner::ContextsFor(const Scenario& scenario) {
     return absl::UnimplementedError(
         "cipher_suites: the tls layer has no cipher-suite setting yet");
   }
-  if (sv.fault_alert() != 0) {
-    return absl::UnimplementedError(
-        "fault_alert: the endpoint layer cannot choose the refusal alert yet");
-  }
   const CertificateSpec& cert = sv.certificate();
   tls::TestPkiOptions pki;
   pki.key_type = cert.key_type() == CertificateSpec::P256
@@ -663,6 +659,8 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
     o.server.retry = sv.retry();
     o.server.connection.faults.refuse_peer_transport_parameters =
         sv.fault() == REFUSE_TRANSPORT_PARAMETERS;
+    o.server.connection.faults.refuse_alert =
+        static_cast<uint8_t>(sv.fault_alert());
     o.server.connection.faults.invalid_transport_parameters =
         sv.fault() == INVALID_SERVER_TRANSPORT_PARAMETERS;
     // DROP_CONNECTION_CLOSE on one side: its peer's CONNECTION_CLOSE is lost.

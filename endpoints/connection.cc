@@ -201,6 +201,7 @@ absl::StatusOr<std::vector<uint8_t>> Connection::LocalTransportParameters() {
       params.retry_source_connection_id = *retry_scid_;
     }
   }
+  if (TraceOn()) TraceTransportParameters("local", params);
   absl::StatusOr<std::vector<uint8_t>> bytes =
       SerializeTransportParameters(params, options_.perspective);
   if (!bytes.ok()) return bytes.status();
@@ -360,8 +361,9 @@ void Connection::ProcessPacket(const PacketHeader& header,
   ++stats_.packets_received;
   if (TraceOn()) {
     Trace("packet_received",
-          absl::StrFormat("type=%s pn=%d size=%d", PacketTypeName(header.type),
-                          pn, packet.size()));
+          absl::StrFormat("type=%s pn=%d size=%d%s",
+                          PacketTypeName(header.type), pn, packet.size(),
+                          FrameSummary(level, opened->payload)));
   }
   bool ack_eliciting = false;
   absl::Status status = ProcessFrames(level, opened->payload, &ack_eliciting);
@@ -571,6 +573,16 @@ absl::Status Connection::OnAckFrame(EncryptionLevel level,
       !outcome_.acked.empty()) {
     peer_completed_address_validation_ = true;
   }
+  if (outcome_.rtt_updated && TraceOn()) {
+    const RttEstimator& rtt = loss_.rtt();
+    Trace("metrics_updated",
+          absl::StrFormat("min_rtt_us=%d smoothed_rtt_us=%d latest_rtt_us=%d "
+                          "rtt_variance_us=%d cwnd=%d bytes_in_flight=%d",
+                          rtt.min_rtt().micros(), rtt.smoothed_rtt().micros(),
+                          rtt.latest_rtt().micros(), rtt.rttvar().micros(),
+                          loss_.congestion_controller().congestion_window(),
+                          loss_.bytes_in_flight()));
+  }
   OnPacketsLost(outcome_.lost);
   if (TraceOn() && (!outcome_.acked.empty() || !outcome_.lost.empty())) {
     Trace("ack_received",
@@ -713,6 +725,74 @@ absl::Status Connection::DrainTlsEvents() {
   return result;
 }
 
+std::string Connection::FrameSummary(EncryptionLevel level,
+                                     absl::Span<const uint8_t> payload) const {
+  // Decodes the payload a second time, only when tracing: the summary uses
+  // the keys packet_sent details use (ack, crypto=OFFSET+LENGTH, ...).
+  std::string out;
+  QuicDataReader reader(payload);
+  while (!reader.empty()) {
+    absl::StatusOr<Frame> frame = ParseFrame(&reader, level);
+    if (!frame.ok()) {
+      absl::StrAppend(&out, " malformed");
+      break;
+    }
+    if (const auto* crypto = std::get_if<CryptoFrame>(&*frame)) {
+      absl::StrAppend(&out, " crypto=", crypto->offset, "+",
+                      crypto->data.size());
+    } else if (const auto* close = std::get_if<ConnectionCloseFrame>(&*frame)) {
+      absl::StrAppend(
+          &out, " connection_close=", TransportErrorName(close->error_code));
+    } else if (std::holds_alternative<AckFrame>(*frame)) {
+      absl::StrAppend(&out, " ack");
+    } else if (std::holds_alternative<PaddingFrame>(*frame)) {
+      absl::StrAppend(&out, " padding");
+    } else if (std::holds_alternative<PingFrame>(*frame)) {
+      absl::StrAppend(&out, " ping");
+    } else if (std::holds_alternative<HandshakeDoneFrame>(*frame)) {
+      absl::StrAppend(&out, " handshake_done");
+    } else if (std::holds_alternative<StreamFrame>(*frame)) {
+      absl::StrAppend(&out, " stream");
+    } else if (std::holds_alternative<NewTokenFrame>(*frame)) {
+      absl::StrAppend(&out, " new_token");
+    } else if (std::holds_alternative<NewConnectionIdFrame>(*frame)) {
+      absl::StrAppend(&out, " new_connection_id");
+    }
+  }
+  return out;
+}
+
+void Connection::TraceTransportParameters(const char* owner,
+                                          const TransportParameters& p) {
+  Trace(
+      "transport_parameters",
+      absl::StrFormat(
+          "owner=%s max_idle_timeout=%d max_udp_payload_size=%d "
+          "ack_delay_exponent=%d max_ack_delay=%d initial_max_data=%d "
+          "initial_max_stream_data_bidi_local=%d "
+          "initial_max_stream_data_bidi_remote=%d "
+          "initial_max_stream_data_uni=%d initial_max_streams_bidi=%d "
+          "initial_max_streams_uni=%d active_connection_id_limit=%d "
+          "disable_active_migration=%d initial_source_connection_id=%s%s%s",
+          owner, p.max_idle_timeout_ms, p.max_udp_payload_size,
+          p.ack_delay_exponent, p.max_ack_delay_ms, p.initial_max_data,
+          p.initial_max_stream_data_bidi_local,
+          p.initial_max_stream_data_bidi_remote, p.initial_max_stream_data_uni,
+          p.initial_max_streams_bidi, p.initial_max_streams_uni,
+          p.active_connection_id_limit, p.disable_active_migration ? 1 : 0,
+          p.initial_source_connection_id.has_value()
+              ? p.initial_source_connection_id->ToHex()
+              : std::string(),
+          p.original_destination_connection_id.has_value()
+              ? absl::StrCat(" original_destination_connection_id=",
+                             p.original_destination_connection_id->ToHex())
+              : std::string(),
+          p.retry_source_connection_id.has_value()
+              ? absl::StrCat(" retry_source_connection_id=",
+                             p.retry_source_connection_id->ToHex())
+              : std::string()));
+}
+
 void Connection::TraceHandshakeMessages(tls::Level level,
                                         absl::Span<const uint8_t> data) {
   // TLS handshake messages are type (1 byte) || length (3 bytes) || body;
@@ -773,6 +853,7 @@ absl::Status Connection::OnPeerTransportParameters(
   absl::Status auth = AuthenticateConnectionIds(*params, peer, seen);
   if (!auth.ok()) return auth;
   have_peer_params_ = true;
+  if (TraceOn()) TraceTransportParameters("remote", *params);
   peer_max_udp_payload_size_ = params->max_udp_payload_size;
   peer_ack_delay_exponent_ = params->ack_delay_exponent;
   loss_.SetPeerMaxAckDelay(

@@ -236,6 +236,13 @@ class Connection {
 
   // ---- TLS ----
   absl::Status DrainTlsEvents();
+  // " ack crypto=0+90 padding": the frames of a received payload, in the
+  // form packet_sent traces use (for traces and qlog).
+  std::string FrameSummary(EncryptionLevel level,
+                           absl::Span<const uint8_t> payload) const;
+  // Traces one side's transport parameters (owner "local" or "remote").
+  void TraceTransportParameters(const char* owner,
+                                const TransportParameters& params);
   // Traces each TLS handshake message this side writes (type, length).
   void TraceHandshakeMessages(tls::Level level, absl::Span<const uint8_t> data);
   absl::Status OnPeerTransportParameters(absl::Span<const uint8_t> bytes);

@@ -144,11 +144,35 @@ std::string BuildQlog(const std::vector<sim::TraceEvent>& events,
       }
       absl::StrAppend(&data, "}");
       out += Event(e, "transport:parameters_set", data);
-    } else if (e.kind == "tls_event" &&
-               d.Get("kind") == "TransportParameters") {
-      out += Event(e, "transport:parameters_set",
-                   absl::StrCat("{\"owner\":\"remote\",\"length\":",
-                                d.GetInt("bytes", 0), "}"));
+    } else if (e.kind == "transport_parameters") {
+      // Every value the endpoint traced, under qlog's parameter names.
+      std::string data = absl::StrCat("{\"owner\":", JsonQuote(d.Get("owner")));
+      for (const auto& [key, value] : d.fields()) {
+        if (key == "owner") continue;
+        if (absl::EndsWith(key, "connection_id")) {
+          absl::StrAppend(&data, ",", JsonQuote(key), ":", JsonQuote(value));
+        } else if (key == "disable_active_migration") {
+          absl::StrAppend(&data, ",", JsonQuote(key), ":",
+                          value == "1" ? "true" : "false");
+        } else {
+          absl::StrAppend(&data, ",", JsonQuote(key), ":", d.GetInt(key, 0));
+        }
+      }
+      absl::StrAppend(&data, "}");
+      out += Event(e, "transport:parameters_set", data);
+    } else if (e.kind == "metrics_updated") {
+      // RTTs in milliseconds (qlog 0.3), window and flight in bytes.
+      auto ms = [&](const char* key) {
+        return JsonMillis(d.GetInt(key, 0) * 1000);
+      };
+      out += Event(e, "recovery:metrics_updated",
+                   absl::StrCat("{\"min_rtt\":", ms("min_rtt_us"),
+                                ",\"smoothed_rtt\":", ms("smoothed_rtt_us"),
+                                ",\"latest_rtt\":", ms("latest_rtt_us"),
+                                ",\"rtt_variance\":", ms("rtt_variance_us"),
+                                ",\"congestion_window\":", d.GetInt("cwnd", 0),
+                                ",\"bytes_in_flight\":",
+                                d.GetInt("bytes_in_flight", 0), "}"));
     } else if (e.kind == "packet_sent") {
       std::vector<std::string> frames;
       for (const SentFrame& f : FramesOf(d)) frames.push_back(FrameJson(f));
@@ -163,8 +187,12 @@ std::string BuildQlog(const std::vector<sim::TraceEvent>& events,
                                   JsonQuote(d.Get("connection_close")), "}"));
       }
     } else if (e.kind == "packet_received") {
-      out += Event(e, "transport:packet_received",
-                   absl::StrCat("{\"header\":", Header(d), Raw(d), "}"));
+      std::vector<std::string> frames;
+      for (const SentFrame& f : FramesOf(d)) frames.push_back(FrameJson(f));
+      out +=
+          Event(e, "transport:packet_received",
+                absl::StrCat("{\"header\":", Header(d), Raw(d), ",\"frames\":[",
+                             absl::StrJoin(frames, ","), "]}"));
     } else if (e.kind == "retry_received") {
       out += Event(e, "transport:packet_received",
                    "{\"header\":{\"packet_type\":\"retry\"}}");

@@ -88,7 +88,8 @@ absl::flat_hash_map<uint64_t, DatagramPackets> MatchPacketsToDatagrams(
 std::vector<SentFrame> FramesOf(const Details& d) {
   std::vector<SentFrame> frames;
   for (const auto& [k, v] : d.fields()) {
-    if (k == "ack" || k == "handshake_done" || k == "stream") {
+    if (k == "ack" || k == "handshake_done" || k == "stream" || k == "ping" ||
+        k == "padding" || k == "new_token" || k == "new_connection_id") {
       frames.push_back({k, ""});
     } else if (k == "crypto" || k == "connection_close") {
       frames.push_back({k, v});

@@ -210,9 +210,9 @@ absl::Status AddImpairments(
 }
 
 // Time-varying impairments: from each phase's start on, that phase's
-// impairment list decides (the base spec's before the first phase). Only
-// impairments change; a phase's physical properties (delay, bandwidth, ...)
-// cannot be applied to an existing sim::Link and are ignored.
+// impairment list decides (the base spec's before the first phase). The
+// phase's physical properties (delay, bandwidth, ...) are applied to the link
+// by an event at the phase's time (see MakeLink).
 class PhasedImpairment : public sim::Impairment {
  public:
   struct Stage {
@@ -270,6 +270,14 @@ absl::StatusOr<sim::Link*> MakeLink(const Network& net, int direction,
     stages.emplace_back();
     stages.back().from =
         Time::Zero() + DurationOr(phase.at(), Duration::Zero());
+    // The phase's LinkSpec replaces the physical properties too. A phase
+    // beyond the run's time bound never applies (and must not keep the run
+    // alive as a pending event).
+    if (stages.back().from <= network->scheduler()->limits().max_time) {
+      const sim::LinkConfig config = LinkConfigOf(phase.link());
+      network->scheduler()->At(stages.back().from,
+                               [link, config] { link->set_config(config); });
+    }
     s = AddImpairments(phase.link().impairments(), *network,
                        absl::StrCat(name, "/phase", k),
                        &stages.back().impairments);

@@ -138,6 +138,30 @@ TEST(QuicsimSeedRunnerTest, FirstInitialDropCostsOneProbeTimeout) {
   EXPECT_EQ(drops, 1);
 }
 
+TEST(QuicsimSeedRunnerTest, PhaseChangesTheLinkDelay) {
+  // 10 ms each way until 100 ms, then 50 ms: a pair started at 200 ms
+  // confirms after two round trips of 100 ms.
+  QuicsimSeedRunner runner;
+  const Scenario scenario = Parse(R"pb(
+    network {
+      client_to_server { delay: "10ms" }
+      server_to_client { delay: "10ms" }
+      phases {
+        at: "100ms"
+        link { delay: "50ms" }
+      }
+    }
+    population { pairs: 2 start_spacing: "200ms" }
+    seeds { count: 1 }
+    expect { outcome: CONFIRMED }
+  )pb");
+  absl::StatusOr<SeedResult> r = runner.RunSeed(scenario, 1, {});
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->pairs.size(), 2u);
+  EXPECT_EQ(r->pairs[0].client.handshake_time, sim::Duration::Millis(40));
+  EXPECT_EQ(r->pairs[1].client.handshake_time, sim::Duration::Millis(200));
+}
+
 TEST(QuicsimSeedRunnerTest, PhaseLiftsABlackhole) {
   // Both directions drop everything until the phase at 2.5 s replaces the
   // impairments with none: the handshake completes only after 2.5 s, on the

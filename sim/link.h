@@ -75,6 +75,11 @@ class Link {
 
   const std::string& name() const { return name_; }
   const LinkConfig& config() const { return config_; }
+  // Replaces delay, jitter, bandwidth, queue limits and MTU for datagrams
+  // entering from now on (datagrams already queued or in flight keep their
+  // schedule; arrivals stay in order unless a reorder impairment says
+  // otherwise).
+  void set_config(const LinkConfig& config) { config_ = config; }
 
   // Appends an impairment; impairments run in the order added.
   void AddImpairment(std::unique_ptr<Impairment> impairment);

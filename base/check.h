@@ -7,13 +7,13 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define QUICSIM_CHECK(condition)                                       \
-  do {                                                                 \
-    if (!(condition)) {                                                \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,      \
-                   __LINE__, #condition);                              \
-      std::abort();                                                    \
-    }                                                                  \
+#define QUICSIM_CHECK(condition)                                            \
+  do {                                                                      \
+    if (!(condition)) {                                                     \
+      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
+                   #condition);                                             \
+      std::abort();                                                         \
+    }                                                                       \
   } while (0)
 
 #endif  // QUICSIM_BASE_CHECK_H_

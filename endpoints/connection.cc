@@ -248,14 +248,13 @@ void Connection::OnDatagram(sim::Datagram datagram, bool observed) {
     Trace("datagram_trailing_dropped",
           absl::StrFormat("reason=\"%s\"", split.trailing_error.message()));
   }
-  bool validated_by_handshake = false;
   for (const PacketHeader& header : split.packets) {
     if (state_ != State::kHandshake && state_ != State::kConfirmed) break;
     // The packet's bytes lie inside datagram.payload, which we own.
     const size_t offset = header.packet.data() - datagram.payload.data();
     absl::Span<uint8_t> packet(datagram.payload.data() + offset,
                                header.packet.size());
-    ProcessPacket(header, packet, size, &validated_by_handshake);
+    ProcessPacket(header, packet, size);
   }
   // Packets that waited for keys installed while processing this datagram.
   for (int round = 0; round < 3 && !undecryptable_.empty(); ++round) {
@@ -272,8 +271,7 @@ void Connection::OnDatagram(sim::Datagram datagram, bool observed) {
       absl::StatusOr<PacketHeader> header =
           ParsePacketHeader(b.bytes, options_.connection_id_length);
       if (!header.ok()) continue;
-      ProcessPacket(*header, absl::MakeSpan(b.bytes), b.datagram_size,
-                    &validated_by_handshake);
+      ProcessPacket(*header, absl::MakeSpan(b.bytes), b.datagram_size);
     }
     if (!progressed) break;
   }
@@ -283,8 +281,8 @@ void Connection::OnDatagram(sim::Datagram datagram, bool observed) {
 }
 
 void Connection::ProcessPacket(const PacketHeader& header,
-                               absl::Span<uint8_t> packet, size_t datagram_size,
-                               bool* validated_by_handshake) {
+                               absl::Span<uint8_t> packet,
+                               size_t datagram_size) {
   auto drop = [&](const char* reason) {
     ++stats_.packets_dropped;
     if (TraceOn()) {
@@ -388,7 +386,6 @@ void Connection::ProcessPacket(const PacketHeader& header,
       // RFC 9000 §8.1: a Handshake packet from the client validates its
       // address.
       address_validated_ = true;
-      *validated_by_handshake = true;
       if (observer_ != nullptr) {
         observer_->OnAddressValidated(options_.perspective);
       }
@@ -530,7 +527,6 @@ absl::Status Connection::ProcessFrames(EncryptionLevel level,
                   absl::StrFormat("level=%s bytes=%d", LevelName(level), end));
           }
         }
-        if (stream->fin) request_fin_ = true;
         MaybeDone();
       }
     }
@@ -702,7 +698,6 @@ absl::Status Connection::DrainTlsEvents() {
         result = engine_->SendFirstFlight();
         break;
       case tls::EventKind::kRejectedEarlyData:
-        early_data_rejected_ = true;
         DiscardKeys(EncryptionLevel::kZeroRtt);
         if (!request_acked_ && !options_.request.empty()) {
           request_pending_ = true;
@@ -852,7 +847,6 @@ absl::Status Connection::OnPeerTransportParameters(
   }
   absl::Status auth = AuthenticateConnectionIds(*params, peer, seen);
   if (!auth.ok()) return auth;
-  have_peer_params_ = true;
   if (TraceOn()) TraceTransportParameters("remote", *params);
   peer_max_udp_payload_size_ = params->max_udp_payload_size;
   peer_ack_delay_exponent_ = params->ack_delay_exponent;
@@ -924,6 +918,20 @@ uint64_t Connection::AmplificationBudget() const {
              : 0;
 }
 
+size_t Connection::PacketHeaderLength(EncryptionLevel level) const {
+  if (!IsLongHeader(level)) {
+    return 1 + peer_cid_.size() + kPacketNumberLength;
+  }
+  // First byte, version, both connection IDs with their lengths, a 2-byte
+  // Length field and the packet number; Initial packets add the token.
+  size_t length = 1 + 4 + 1 + peer_cid_.size() + 1 + local_cid_.size() + 2 +
+                  kPacketNumberLength;
+  if (level == EncryptionLevel::kInitial) {
+    length += VarIntLength(retry_token_.size()) + retry_token_.size();
+  }
+  return length;
+}
+
 bool Connection::HasDataToSend(EncryptionLevel level) const {
   const LevelState& keys = L(level);
   if (keys.write == nullptr) return false;
@@ -979,7 +987,6 @@ bool Connection::SendOneDatagram() {
   struct Plan {
     EncryptionLevel level;
     uint64_t pn;
-    size_t header_len;
     std::array<uint8_t, kMaxDatagramSize> plaintext;
     size_t length = 0;
     SentRecord record;
@@ -994,22 +1001,12 @@ bool Connection::SendOneDatagram() {
     if (!HasDataToSend(level)) continue;
     const PacketNumberSpace space = SpaceOf(level);
     const int s = static_cast<int>(space);
-    size_t header_len = 0;
-    if (IsLongHeader(level)) {
-      header_len = 1 + 4 + 1 + peer_cid_.size() + 1 + local_cid_.size() + 2 +
-                   kPacketNumberLength;
-      if (level == EncryptionLevel::kInitial) {
-        header_len += (retry_token_.size() < 64 ? 1 : 2) + retry_token_.size();
-      }
-    } else {
-      header_len = 1 + peer_cid_.size() + kPacketNumberLength;
-    }
+    const size_t header_len = PacketHeaderLength(level);
     if (used + header_len + kAeadTagLength + 8 > limit) break;
     const size_t room = limit - used - header_len - kAeadTagLength;
     // Built in place: a Plan carries a full datagram's worth of buffer.
     Plan& plan = plans.emplace_back();
     plan.level = level;
-    plan.header_len = header_len;
     plan.record.level = level;
     QuicDataWriter writer(absl::MakeSpan(plan.plaintext.data(), room));
 
@@ -1257,7 +1254,6 @@ void Connection::SendVersionProbe() {
   writer.WriteUInt8(static_cast<uint8_t>(local_cid_.size()));
   writer.WriteBytes(local_cid_.span());
   rng_.Fill(probe.data() + writer.length(), probe.size() - writer.length());
-  ++version_probes_sent_;
   if (TraceOn()) {
     Trace("packet_sent",
           absl::StrFormat("type=UnknownVersion version=%08x size=%d", version_,
@@ -1301,12 +1297,8 @@ void Connection::SendConnectionClosePackets() {
       // Client datagrams carrying Initial packets must reach 1200 bytes
       // (RFC 9000 §14.1): pad this packet so that its header, payload and
       // tag alone fill them.
-      const size_t header_len = 1 + 4 + 1 + peer_cid_.size() + 1 +
-                                local_cid_.size() +
-                                (retry_token_.size() < 64 ? 1 : 2) +
-                                retry_token_.size() + 2 + kPacketNumberLength;
       const size_t target =
-          kMinInitialDatagramSize - header_len - kAeadTagLength;
+          kMinInitialDatagramSize - PacketHeaderLength(level) - kAeadTagLength;
       if (payload.size() < target) payload.resize(target, 0);
     }
     const PacketNumberSpace space = SpaceOf(level);

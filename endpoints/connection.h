@@ -222,7 +222,7 @@ class Connection {
 
   // ---- Input ----
   void ProcessPacket(const PacketHeader& header, absl::Span<uint8_t> packet,
-                     size_t datagram_size, bool* validated_by_handshake);
+                     size_t datagram_size);
   void ProcessVersionNegotiation(const PacketHeader& header);
   void ProcessRetry(const PacketHeader& header);
   absl::Status ProcessFrames(EncryptionLevel level,
@@ -260,6 +260,9 @@ class Connection {
   // Builds and sends one datagram; false if there was nothing to send.
   bool SendOneDatagram();
   bool HasDataToSend(EncryptionLevel level) const;
+  // Bytes of the header (up to and including the packet number) of a
+  // packet this connection would send at `level` now.
+  size_t PacketHeaderLength(EncryptionLevel level) const;
   void SendVersionProbe();
   void ArmVersionAlarm();
   void SendConnectionClosePackets();
@@ -331,7 +334,6 @@ class Connection {
   std::vector<uint8_t> retry_token_;
   uint32_t version_ = kQuicVersion1;
   bool awaiting_version_negotiation_ = false;
-  int version_probes_sent_ = 0;
   int version_rounds_ = 0;
 
   LevelState levels_[4];
@@ -347,7 +349,6 @@ class Connection {
   uint64_t next_token_ = 1;
 
   // Peer transport parameters.
-  bool have_peer_params_ = false;
   uint64_t peer_ack_delay_exponent_ = 3;
   uint64_t peer_max_udp_payload_size_ = 65527;
   sim::Duration idle_timeout_;
@@ -363,7 +364,6 @@ class Connection {
   bool handshake_done_pending_ = false;  // server must (re)send HANDSHAKE_DONE
   bool handshake_done_acked_ = false;
   bool sent_handshake_packet_ = false;
-  bool early_data_rejected_ = false;
   tls::Session received_session_;
 
   // Stream 0 (client request / server receipt).
@@ -371,7 +371,6 @@ class Connection {
   bool request_acked_ = false;
   size_t request_received_ = 0;
   bool request_in_0rtt_ = false;
-  bool request_fin_ = false;
 
   // Closing.
   uint64_t close_code_ = 0;

@@ -318,24 +318,21 @@ absl::Status Ngtcp2Endpoint::Start() {
   return absl::OkStatus();
 }
 
-absl::Status Ngtcp2Endpoint::StartClient() {
-  start_time_ = scheduler_->Now();
-  absl::Status status = InitTls();
-  if (!status.ok()) return status;
-  // RFC 9000 §7.2: the first DCID is at least 8 bytes of randomness.
-  const ngtcp2_cid dcid = NewCid(8);
-  const ngtcp2_cid scid = NewCid(options_.connection_id_length);
-  ngtcp2_path path = {
+ngtcp2_path Ngtcp2Endpoint::Path() {
+  return ngtcp2_path{
       {reinterpret_cast<ngtcp2_sockaddr*>(&local_sa_), sizeof(local_sa_)},
       {reinterpret_cast<ngtcp2_sockaddr*>(&remote_sa_), sizeof(remote_sa_)},
       nullptr};
+}
+
+ngtcp2_callbacks Ngtcp2Endpoint::CommonCallbacks() {
+  // The GnuTLS crypto helper does the packet protection; the endpoint
+  // supplies randomness, connection IDs and handshake progress.
   ngtcp2_callbacks callbacks{};
-  callbacks.client_initial = ngtcp2_crypto_client_initial_cb;
   callbacks.recv_crypto_data = ngtcp2_crypto_recv_crypto_data_cb;
   callbacks.encrypt = ngtcp2_crypto_encrypt_cb;
   callbacks.decrypt = ngtcp2_crypto_decrypt_cb;
   callbacks.hp_mask = ngtcp2_crypto_hp_mask_cb;
-  callbacks.recv_retry = ngtcp2_crypto_recv_retry_cb;
   callbacks.update_key = ngtcp2_crypto_update_key_cb;
   callbacks.delete_crypto_aead_ctx = ngtcp2_crypto_delete_crypto_aead_ctx_cb;
   callbacks.delete_crypto_cipher_ctx =
@@ -346,6 +343,20 @@ absl::Status Ngtcp2Endpoint::StartClient() {
   callbacks.get_path_challenge_data = &Callbacks::GetPathChallengeData;
   callbacks.handshake_completed = &Callbacks::HandshakeCompleted;
   callbacks.handshake_confirmed = &Callbacks::HandshakeConfirmed;
+  return callbacks;
+}
+
+absl::Status Ngtcp2Endpoint::StartClient() {
+  start_time_ = scheduler_->Now();
+  absl::Status status = InitTls();
+  if (!status.ok()) return status;
+  // RFC 9000 §7.2: the first DCID is at least 8 bytes of randomness.
+  const ngtcp2_cid dcid = NewCid(8);
+  const ngtcp2_cid scid = NewCid(options_.connection_id_length);
+  ngtcp2_path path = Path();
+  ngtcp2_callbacks callbacks = CommonCallbacks();
+  callbacks.client_initial = ngtcp2_crypto_client_initial_cb;
+  callbacks.recv_retry = ngtcp2_crypto_recv_retry_cb;
   ngtcp2_settings settings;
   FillSettings(&settings);
   ngtcp2_transport_params params;
@@ -464,26 +475,9 @@ absl::Status Ngtcp2Endpoint::CreateServerConnection(
   start_time_ = scheduler_->Now();
   absl::Status status = InitTls();
   if (!status.ok()) return status;
-  ngtcp2_path path = {
-      {reinterpret_cast<ngtcp2_sockaddr*>(&local_sa_), sizeof(local_sa_)},
-      {reinterpret_cast<ngtcp2_sockaddr*>(&remote_sa_), sizeof(remote_sa_)},
-      nullptr};
-  ngtcp2_callbacks callbacks{};
+  ngtcp2_path path = Path();
+  ngtcp2_callbacks callbacks = CommonCallbacks();
   callbacks.recv_client_initial = ngtcp2_crypto_recv_client_initial_cb;
-  callbacks.recv_crypto_data = ngtcp2_crypto_recv_crypto_data_cb;
-  callbacks.encrypt = ngtcp2_crypto_encrypt_cb;
-  callbacks.decrypt = ngtcp2_crypto_decrypt_cb;
-  callbacks.hp_mask = ngtcp2_crypto_hp_mask_cb;
-  callbacks.update_key = ngtcp2_crypto_update_key_cb;
-  callbacks.delete_crypto_aead_ctx = ngtcp2_crypto_delete_crypto_aead_ctx_cb;
-  callbacks.delete_crypto_cipher_ctx =
-      ngtcp2_crypto_delete_crypto_cipher_ctx_cb;
-  callbacks.version_negotiation = ngtcp2_crypto_version_negotiation_cb;
-  callbacks.rand = &Callbacks::Rand;
-  callbacks.get_new_connection_id = &Callbacks::GetNewConnectionId;
-  callbacks.get_path_challenge_data = &Callbacks::GetPathChallengeData;
-  callbacks.handshake_completed = &Callbacks::HandshakeCompleted;
-  callbacks.handshake_confirmed = &Callbacks::HandshakeConfirmed;
   ngtcp2_settings settings;
   FillSettings(&settings);
   if (validated_by_token) settings.token = hd.token;

@@ -153,6 +153,10 @@ class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
   enum class State { kIdle, kHandshake, kConfirmed, kClosing, kDraining };
 
   absl::Status StartClient();
+  // The path between this endpoint's and the peer's addresses.
+  ngtcp2_path Path();
+  // Callbacks both roles install (the role-specific ones are added after).
+  static ngtcp2_callbacks CommonCallbacks();
   // Server: handles a datagram before the connection exists.
   void Accept(sim::Datagram& datagram);
   absl::Status CreateServerConnection(const ngtcp2_pkt_hd& hd,

@@ -226,8 +226,10 @@ TEST(PacketProtectorPairTest, PairMatchesSeparateInitialKeys) {
   const ConnectionId dcid(dcid_bytes);
   PacketProtector::InitialPair client =
       PacketProtector::CreateInitialPair(dcid, Perspective::kClient);
-  auto client_write = PacketProtector::CreateInitial(dcid, Perspective::kClient);
-  auto server_write = PacketProtector::CreateInitial(dcid, Perspective::kServer);
+  auto client_write =
+      PacketProtector::CreateInitial(dcid, Perspective::kClient);
+  auto server_write =
+      PacketProtector::CreateInitial(dcid, Perspective::kServer);
   EXPECT_EQ(std::vector<uint8_t>(client.write->key().begin(),
                                  client.write->key().end()),
             std::vector<uint8_t>(client_write->key().begin(),

@@ -52,8 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Contexts& contexts = GetContexts();
   quicsim::sim::Scheduler scheduler(
       {.max_events = 100000,
-       .max_time = quicsim::sim::Time::Zero() +
-                   quicsim::sim::Duration::Seconds(5)});
+       .max_time =
+           quicsim::sim::Time::Zero() + quicsim::sim::Duration::Seconds(5)});
   quicsim::sim::Network network(&scheduler, /*seed=*/1);
   const auto client_addr = quicsim::sim::Address::V4(10, 0, 0, 1, 4000);
   const auto server_addr = quicsim::sim::Address::V4(10, 0, 1, 1, 443);

@@ -65,6 +65,20 @@ LossDetector::Config MakeLossConfig(size_t max_datagram_size) {
   return config;
 }
 
+// The level that carries ACKs and probes for `space` (1-RTT, not 0-RTT, for
+// the application space).
+EncryptionLevel AckLevelOf(PacketNumberSpace space) {
+  switch (space) {
+    case PacketNumberSpace::kInitial:
+      return EncryptionLevel::kInitial;
+    case PacketNumberSpace::kHandshake:
+      return EncryptionLevel::kHandshake;
+    case PacketNumberSpace::kApplication:
+      return EncryptionLevel::kOneRtt;
+  }
+  return EncryptionLevel::kOneRtt;
+}
+
 bool IsLongHeader(EncryptionLevel level) {
   return level != EncryptionLevel::kOneRtt;
 }
@@ -1369,9 +1383,7 @@ void Connection::ArmTimers() {
   sim::Time ack_deadline = sim::Time::Infinite();
   for (int s = 0; s < kNumPacketNumberSpaces; ++s) {
     if (!acks_[s]->HasNewPackets()) continue;
-    const EncryptionLevel level = s == 0 ? EncryptionLevel::kInitial
-                                         : (s == 1 ? EncryptionLevel::kHandshake
-                                                   : EncryptionLevel::kOneRtt);
+    const EncryptionLevel level = AckLevelOf(static_cast<PacketNumberSpace>(s));
     if (L(level).write == nullptr) continue;
     ack_deadline = std::min(ack_deadline, acks_[s]->Deadline());
   }
@@ -1402,11 +1414,7 @@ void Connection::OnLossDetectionAlarm() {
                   : PacketNumberSpace::kInitial;
     }
     // A space whose keys are gone cannot carry the probe.
-    const EncryptionLevel level = space == PacketNumberSpace::kInitial
-                                      ? EncryptionLevel::kInitial
-                                      : (space == PacketNumberSpace::kHandshake
-                                             ? EncryptionLevel::kHandshake
-                                             : EncryptionLevel::kOneRtt);
+    const EncryptionLevel level = AckLevelOf(space);
     if (space == PacketNumberSpace::kApplication) {
       // Probes carry what is still unacknowledged, not only CRYPTO data:
       // a lost HANDSHAKE_DONE would otherwise never be sent again until

@@ -5,7 +5,10 @@ on shard i % TEST_TOTAL_SHARDS; the binary touches TEST_SHARD_STATUS_FILE),
 so all shards together run every seed exactly once. Traces of failing seeds
 go to TEST_UNDECLARED_OUTPUTS_DIR (bazel-testlogs/.../test.outputs/). The
 seed base comes from `seed_base`, else `--test_env=QUICSIM_SEED_BASE=N`,
-else the scenario file.
+else the scenario file. Each shard writes JUnit XML to XML_OUTPUT_FILE (one
+test case "seed_<n>" per seed, failing ones with their summary line and
+trace path), and --test_filter (TESTBRIDGE_TEST_ONLY) picks seeds: "17",
+"3,9,12", "100-199".
 
 Example:
     load("//tools:quicsim_suite.bzl", "quicsim_suite_test")

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@
 #include "tools/export/qlog_writer.h"
 #include "tools/quicsim/fake_seed_runner.h"
 #include "tools/quicsim/replay.h"
+#include "tools/quicsim/seed_filter.h"
 #include "tools/quicsim/seed_runner.h"
 #include "tools/quicsim/sharding.h"
 #include "tools/quicsim/shrink.h"
@@ -180,6 +182,10 @@ int Run() {
   absl::StatusOr<ShardSpec> shard = ShardSpecFromEnv(GetEnv);
   if (!shard.ok()) return BadInput(shard.status().message());
   options.shard = *shard;
+  absl::StatusOr<std::optional<std::vector<uint64_t>>> filter =
+      SeedFilterFromEnv(GetEnv);
+  if (!filter.ok()) return BadInput(filter.status().message());
+  options.seed_list = *std::move(filter);
   options.trace_dir = FLAGS_trace_dir;
   if (options.trace_dir.empty()) {
     if (const char* d = GetEnv("TEST_UNDECLARED_OUTPUTS_DIR"); d != nullptr) {
@@ -194,10 +200,19 @@ int Run() {
   std::unique_ptr<SeedRunner> runner = MakeRunner();
   absl::StatusOr<SuiteReport> report = RunSuite(*runner, *scenario, options);
   if (!report.ok()) return BadInput(report.status().message());
-  std::printf("scenario %s: seeds %llu..%llu", scenario->name().c_str(),
-              static_cast<unsigned long long>(options.seed_base),
-              static_cast<unsigned long long>(options.seed_base +
-                                              options.seed_count - 1));
+  if (absl::Status s = WriteJUnitFromEnv(GetEnv, *scenario, options, *report);
+      !s.ok()) {
+    return BadInput(s.message());
+  }
+  if (options.seed_list.has_value()) {
+    std::printf("scenario %s: seeds %s (TESTBRIDGE_TEST_ONLY)",
+                scenario->name().c_str(), std::getenv("TESTBRIDGE_TEST_ONLY"));
+  } else {
+    std::printf("scenario %s: seeds %llu..%llu", scenario->name().c_str(),
+                static_cast<unsigned long long>(options.seed_base),
+                static_cast<unsigned long long>(options.seed_base +
+                                                options.seed_count - 1));
+  }
   if (options.shard.total > 1) {
     std::printf(", shard %llu of %llu",
                 static_cast<unsigned long long>(options.shard.index),

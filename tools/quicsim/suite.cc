@@ -6,9 +6,12 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "tools/export/file_io.h"
 #include "tools/quicsim/expectations.h"
 #include "tools/quicsim/judged_run.h"
+#include "tools/quicsim/junit.h"
 #include "tools/quicsim/progress.h"
+#include "tools/quicsim/seed_filter.h"
 #include "tools/quicsim/trace_io.h"
 
 namespace quicsim::tools {
@@ -52,12 +55,16 @@ absl::StatusOr<SuiteReport> RunSuite(SeedRunner& runner,
     }
   }
   report.seeds_run =
-      SeedsForShard(options.seed_base, options.seed_count, options.shard);
+      options.seed_list.has_value()
+          ? SeedsForShardFromList(*options.seed_list, options.shard)
+          : SeedsForShard(options.seed_base, options.seed_count, options.shard);
   Progress progress(options.progress, options.progress_tty,
                     report.seeds_run.size());
   const double cpu_start = ProcessCpuSeconds();
   uint64_t done = 0;
   for (uint64_t seed : report.seeds_run) {
+    const double seed_cpu_start = ProcessCpuSeconds();
+    SeedRecord seed_record{seed};
     absl::StatusOr<SeedResult> result =
         RunJudgedSeed(runner, scenario, seed, RunSeedOptions{});
     if (!result.ok()) {
@@ -86,6 +93,9 @@ absl::StatusOr<SuiteReport> RunSuite(SeedRunner& runner,
     }
     if (SeedFailed(*result)) {
       report.failing_seeds.push_back(seed);
+      seed_record.failed = true;
+      seed_record.failure_line = SeedFailureLine(*result);
+      seed_record.failure_details = SeedFailureDetails(*result);
       if (!options.trace_dir.empty()) {
         RunSeedOptions record;
         record.record_trace = true;
@@ -108,14 +118,59 @@ absl::StatusOr<SuiteReport> RunSuite(SeedRunner& runner,
             absl::StrCat(options.trace_dir, "/", TraceFileName(scenario, seed));
         if (absl::Status s = WriteTraceFile(path, t); !s.ok()) return s;
         report.trace_files.push_back(path);
+        seed_record.trace_file = path;
       }
     }
+    seed_record.cpu_seconds = ProcessCpuSeconds() - seed_cpu_start;
+    report.records.push_back(std::move(seed_record));
     report.summary.AddSeed(*result);
     progress.Update(++done, report.failing_seeds.size());
   }
   progress.Finish();
   report.summary.set_cpu_seconds(ProcessCpuSeconds() - cpu_start);
   return report;
+}
+
+absl::Status WriteJUnitFromEnv(EnvLookup getenv,
+                               const scenarios::Scenario& scenario,
+                               const SuiteOptions& options,
+                               const SuiteReport& report) {
+  const char* path = getenv("XML_OUTPUT_FILE");
+  if (path == nullptr || *path == '\0') return absl::OkStatus();
+  const char* target = getenv("TEST_TARGET");
+  const std::string suite = target != nullptr && *target != '\0'
+                                ? std::string(target)
+                                : scenario.name();
+  std::vector<JUnitCase> cases;
+  for (const SeedRecord& r : report.records) {
+    JUnitCase c;
+    c.name = absl::StrCat("seed_", r.seed);
+    c.classname = suite;
+    c.seconds = r.cpu_seconds;
+    c.failed = r.failed;
+    if (r.failed) {
+      c.message = absl::StrCat("seed ", r.seed, ": ", r.failure_line);
+      c.details = r.failure_details;
+      if (!r.trace_file.empty()) {
+        const std::string file =
+            std::filesystem::path(r.trace_file).filename().string();
+        const std::string where =
+            UndeclaredOutputPath(getenv, options.shard, file);
+        absl::StrAppend(&c.message, "; trace: ", where);
+        absl::StrAppend(
+            &c.details, "trace: ", where,
+            " (in outputs.zip there unless --nozip_undeclared_test_outputs; "
+            "written as ",
+            r.trace_file,
+            ")\nreplay: quicsim replay TRACE; look at it: quicsim export "
+            "TRACE\nrerun this seed alone: bazel test ",
+            target != nullptr ? target : "TARGET", " --test_filter=", r.seed,
+            "\n");
+      }
+    }
+    cases.push_back(std::move(c));
+  }
+  return exporter::WriteFileAtomically(path, BuildJUnitXml(suite, cases));
 }
 
 }  // namespace quicsim::tools

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ struct SuiteOptions {
   std::string scenario_path;
   uint64_t seed_base = 0;
   uint64_t seed_count = 1;
+  // When set (--test_filter), exactly these seeds instead of the range
+  // seed_base .. seed_base + seed_count - 1.
+  std::optional<std::vector<uint64_t>> seed_list;
   ShardSpec shard;
   // Where failing traces go; empty: none written.
   std::string trace_dir;
@@ -30,6 +34,18 @@ struct SuiteOptions {
   // Progress output (null: none) and whether it is a terminal.
   std::FILE* progress = nullptr;
   bool progress_tty = false;
+};
+
+// What became of one seed (for JUnit XML).
+struct SeedRecord {
+  uint64_t seed = 0;
+  bool failed = false;
+  // SeedFailureLine / SeedFailureDetails (junit.h); empty when it passed.
+  std::string failure_line;
+  std::string failure_details;
+  // Its trace, when one was written.
+  std::string trace_file;
+  double cpu_seconds = 0;
 };
 
 // The outcome of a suite run.
@@ -41,6 +57,8 @@ struct SuiteReport {
   std::vector<uint64_t> failing_seeds;
   // Trace files written.
   std::vector<std::string> trace_files;
+  // One per seed run, in order.
+  std::vector<SeedRecord> records;
 
   bool ok() const { return failing_seeds.empty(); }
 };
@@ -50,6 +68,14 @@ struct SuiteReport {
 absl::StatusOr<SuiteReport> RunSuite(SeedRunner& runner,
                                      const scenarios::Scenario& scenario,
                                      const SuiteOptions& options);
+
+// With XML_OUTPUT_FILE set (under `bazel test`), writes the report there as
+// JUnit XML (junit.h): one test case per seed, named seed_<n>; the suite is
+// TEST_TARGET, else the scenario's name. Does nothing when unset.
+absl::Status WriteJUnitFromEnv(EnvLookup getenv,
+                               const scenarios::Scenario& scenario,
+                               const SuiteOptions& options,
+                               const SuiteReport& report);
 
 // The file name of the trace of `seed`: "<scenario name>-seed<seed>.trace",
 // the name reduced to [A-Za-z0-9_.-].

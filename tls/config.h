@@ -28,6 +28,10 @@ struct FaultInjection {
   // after ServerHello was generated (internal_error 80 -> 0x150). The
   // unflushed ServerHello is discarded.
   bool fail_server_flight = false;
+  // Server: the private-key operation signing CertificateVerify fails
+  // (ssl_private_key_failure; internal_error 80 -> 0x150), after the
+  // transport parameters were exchanged and ServerHello was generated.
+  bool fail_signing = false;
   // Client: certificate verification fails as if the chain were untrusted
   // (bad_certificate 42 -> 0x12a) or badly signed (decrypt_error 51 ->
   // 0x133), whatever the chain.

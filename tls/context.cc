@@ -13,7 +13,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "tls/env.h"
 #include "tls/error.h"
+#include "tls/private_key.h"
 #include "tls/rand_hook.h"
 
 namespace quicsim::tls {
@@ -58,6 +61,37 @@ bool AsnTimeToAbsl(const ASN1_TIME* t, absl::Time* out) {
   return true;
 }
 
+// SSL_PRIVATE_KEY_METHOD: every server signature goes through the context's
+// PrivateKey, drawing from the stream of the engine inside BoringSSL.
+ssl_private_key_result_t SignWithContextKey(SSL* ssl, uint8_t* out,
+                                            size_t* out_len, size_t max_out,
+                                            uint16_t algorithm,
+                                            const uint8_t* in, size_t in_len) {
+  const Context* context =
+      static_cast<const Context*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+  if (context == nullptr || context->private_key() == nullptr ||
+      context->config().faults.fail_signing) {
+    return ssl_private_key_failure;
+  }
+  absl::StatusOr<std::vector<uint8_t>> sig = context->private_key()->Sign(
+      algorithm, absl::MakeConstSpan(in, in_len), CurrentRandomStream());
+  if (!sig.ok() || sig->size() > max_out) return ssl_private_key_failure;
+  std::copy(sig->begin(), sig->end(), out);
+  *out_len = sig->size();
+  return ssl_private_key_success;
+}
+
+ssl_private_key_result_t NoPendingKeyOperation(SSL*, uint8_t*, size_t*,
+                                               size_t) {
+  return ssl_private_key_failure;  // Sign never returns retry.
+}
+
+constexpr SSL_PRIVATE_KEY_METHOD kPrivateKeyMethod = {
+    &SignWithContextKey,
+    nullptr,
+    &NoPendingKeyOperation,
+};
+
 }  // namespace
 
 Context::Context(Config config) : config_(std::move(config)) {}
@@ -88,16 +122,14 @@ absl::Status Context::Init() {
   }
   SSL_CTX_set_early_data_enabled(ctx_.get(), config_.enable_0rtt);
 
-  bool ed25519_key = false;
   if (server) {
     if (config_.certificate_chain.empty() || config_.private_key.empty()) {
       return ConfigError("a server needs a certificate chain and key");
     }
-    CBS cbs;
-    CBS_init(&cbs, config_.private_key.data(), config_.private_key.size());
-    bssl::UniquePtr<EVP_PKEY> key(EVP_parse_private_key(&cbs));
-    if (!key || CBS_len(&cbs) != 0) return ConfigError("bad private key");
-    ed25519_key = EVP_PKEY_id(key.get()) == EVP_PKEY_ED25519;
+    absl::StatusOr<std::unique_ptr<PrivateKey>> key =
+        PrivateKey::Parse(config_.private_key);
+    if (!key.ok()) return ConfigError(key.status().message());
+    private_key_ = *std::move(key);
     std::vector<bssl::UniquePtr<CRYPTO_BUFFER>> owned;
     std::vector<CRYPTO_BUFFER*> certs;
     for (const std::vector<uint8_t>& der : config_.certificate_chain) {
@@ -105,8 +137,22 @@ absl::Status Context::Init() {
       if (!owned.back()) return ConfigError("out of memory");
       certs.push_back(owned.back().get());
     }
+    // The leaf must hold the key's public half; BoringSSL takes the key's
+    // type from the certificate when signing goes through a key method.
+    {
+      bssl::UniquePtr<X509> leaf(X509_parse_from_buffer(certs[0]));
+      bssl::UniquePtr<EVP_PKEY> leaf_key(leaf ? X509_get_pubkey(leaf.get())
+                                              : nullptr);
+      if (!leaf_key ||
+          EVP_PKEY_cmp(leaf_key.get(), private_key_->pkey()) != 1) {
+        return ConfigError("the private key does not match the certificate");
+      }
+    }
     if (!SSL_CTX_set_chain_and_key(ctx_.get(), certs.data(), certs.size(),
-                                   key.get(), nullptr)) {
+                                   nullptr, &kPrivateKeyMethod) ||
+        !SSL_CTX_set_signing_algorithm_prefs(
+            ctx_.get(), private_key_->algorithms().data(),
+            private_key_->algorithms().size())) {
       return ConfigError("certificate chain and key rejected");
     }
     if (config_.ticket_key.size() != 16) {
@@ -168,11 +214,21 @@ absl::Status Context::Init() {
   }
   internal::InstallEngineCallbacks(ctx_.get(), config_);
 
-  const bool x25519_only = config_.groups == "X25519";
-  determinism_ =
-      RandBytesInterposed() && x25519_only && (!server || ed25519_key)
-          ? Determinism::kByteLevel
-          : Determinism::kEventLevel;
+  // X25519 draws through RAND_bytes; NIST-curve key shares through
+  // BN_rand_range_ex; both are interposed (rand_hook.h). Other groups
+  // (CECPQ2) are not known to.
+  bool seeded_groups = true;
+  for (absl::string_view group : absl::StrSplit(config_.groups, ':')) {
+    seeded_groups =
+        seeded_groups &&
+        (group == "X25519" || group == "P-256" || group == "P-384" ||
+         group == "P-521" || group == "prime256v1" || group == "secp384r1" ||
+         group == "secp521r1");
+  }
+  determinism_ = RandBytesInterposed() && seeded_groups &&
+                         (!server || private_key_->deterministic())
+                     ? Determinism::kByteLevel
+                     : Determinism::kEventLevel;
   return absl::OkStatus();
 }
 

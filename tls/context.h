@@ -20,6 +20,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "tls/config.h"
+#include "tls/private_key.h"
 #include "tls/session.h"
 
 namespace quicsim::tls {
@@ -27,10 +28,13 @@ namespace quicsim::tls {
 // How reproducible a configuration's handshakes are (design rule 4).
 enum class Determinism {
   // Same seed -> byte-identical CRYPTO data and secrets: X25519 only, an
-  // Ed25519 key (server), explicit ticket key and RAND_bytes interposed.
+  // Ed25519 or ECDSA key (server; ECDSA nonces come from the engine's
+  // stream, see private_key.h), explicit ticket key and RAND_bytes
+  // interposed.
   kByteLevel,
-  // Same schedule and verdicts only: P-256, ECDSA or RSA draw randomness
-  // inside BoringSSL's FIPS module where no hook reaches.
+  // Same schedule and verdicts only: key exchange on P-256 (or any group
+  // but X25519) or an RSA-PSS key draw randomness inside BoringSSL's FIPS
+  // module where no hook reaches.
   kEventLevel,
 };
 
@@ -46,6 +50,9 @@ class Context {
 
   const Config& config() const { return config_; }
   SSL_CTX* ssl_ctx() const { return ctx_.get(); }
+  // Server: the key every CertificateVerify is signed with (through an
+  // SSL_PRIVATE_KEY_METHOD); nullptr on a client.
+  const PrivateKey* private_key() const { return private_key_.get(); }
   // The determinism level this configuration achieves.
   Determinism determinism() const { return determinism_; }
 
@@ -89,6 +96,7 @@ class Context {
   bssl::UniquePtr<X509_STORE> trust_store_;
   std::string trust_anchor_digest_;
   bssl::ScopedEVP_AEAD_CTX ticket_aead_;
+  std::unique_ptr<PrivateKey> private_key_;
   Determinism determinism_ = Determinism::kEventLevel;
   absl::flat_hash_map<std::string, CachedVerdict> verdicts_;
   uint64_t cache_hits_ = 0;

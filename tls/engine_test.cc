@@ -427,7 +427,7 @@ TEST(EngineTest, HelloRetryRequest) {
   cc.groups = "P-256:X25519";  // key share for P-256 only
   auto cctx = MustContext(cc);
   auto sctx = MustContext(ServerConfig());  // X25519 only
-  EXPECT_EQ(cctx->determinism(), Determinism::kEventLevel);
+  EXPECT_EQ(cctx->determinism(), Determinism::kByteLevel);
   Pair p(cctx.get(), sctx.get(), "hrr");
   p.StartBoth();
   p.Run();
@@ -549,6 +549,79 @@ TEST(EngineFaultTest, InternalFailureWhileWritingServerFlight) {
   // The ServerHello had been written but never flushed: discarded.
   EXPECT_EQ(p.server.Count(EventKind::kWriteData), 0);
   EXPECT_FALSE(p.client.Done());
+}
+
+// The private-key operation fails while signing CertificateVerify, i.e. after
+// TransportParametersRequired and ServerHello: the engine call that resumed
+// the handshake returns internal_error, for every key type of the test PKI.
+TEST(EngineFaultTest, SigningFailureIsInternalErrorForEveryKeyType) {
+  for (KeyType type : {KeyType::kEd25519, KeyType::kEcdsaP256}) {
+    TestPkiOptions o;
+    o.key_type = type;
+    auto chain = MakeTestChain(o);
+    ASSERT_TRUE(chain.ok());
+    Config sc = ServerConfig(*chain);
+    sc.faults.fail_signing = true;
+    auto cctx = MustContext(ClientConfig(*chain));
+    auto sctx = MustContext(sc);
+    Pair p(cctx.get(), sctx.get(), "sign");
+    p.StartBoth();
+    p.Run();
+    ExpectFailed(p.server, p.client, 0x150);
+    EXPECT_THAT(std::string(p.server.status.message()),
+                ::testing::HasSubstr("PRIVATE_KEY_OPERATION_FAILED"));
+    // The transport parameters were exchanged before the failure.
+    EXPECT_EQ(p.server.Count(EventKind::kTransportParametersRequired), 1);
+    EXPECT_FALSE(p.client.Done());
+    // The same configuration without the fault completes.
+    sc.faults.fail_signing = false;
+    auto good = MustContext(sc);
+    Pair q(cctx.get(), good.get(), "sign");
+    q.StartBoth();
+    q.Run();
+    EXPECT_TRUE(q.client.Done()) << q.client.status;
+  }
+}
+
+// With PROPOSAL_74922's SendFirstFlight the signing failure comes back from
+// SendFirstFlight itself.
+TEST(EngineFaultTest, SigningFailureComesBackFromSendFirstFlight) {
+  Config sc = ServerConfig();
+  sc.enable_send_first_flight = true;
+  sc.faults.fail_signing = true;
+  auto cctx = MustContext(ClientConfig());
+  auto sctx = MustContext(sc);
+  ASSERT_NE(sctx, nullptr);
+  auto random = std::make_unique<ChaChaRandom>("ssf");
+  Clock clock = [] { return VirtualEpoch(); };
+  std::unique_ptr<Engine> client =
+      Engine::Create(cctx.get(), random.get(), clock);
+  auto srandom = std::make_unique<ChaChaRandom>("ssf-s");
+  std::unique_ptr<Engine> server =
+      Engine::Create(sctx.get(), srandom.get(), clock);
+  ASSERT_TRUE(client->SetTransportParameters(kClientParams).ok());
+  ASSERT_TRUE(server->Start().ok());
+  ASSERT_TRUE(client->Start().ok());
+  std::vector<uint8_t> hello;
+  for (Event e = client->NextEvent(); e.kind != EventKind::kNone;
+       e = client->NextEvent()) {
+    if (e.kind == EventKind::kWriteData) {
+      hello.insert(hello.end(), e.data.begin(), e.data.end());
+    }
+  }
+  ASSERT_FALSE(hello.empty());
+  ASSERT_TRUE(server->HandleData(Level::kInitial, hello).ok());
+  bool flight_ready = false;
+  for (Event e = server->NextEvent(); e.kind != EventKind::kNone;
+       e = server->NextEvent()) {
+    if (e.kind == EventKind::kTransportParametersRequired) {
+      ASSERT_TRUE(server->SetTransportParameters(kServerParams).ok());
+    }
+    flight_ready = flight_ready || e.kind == EventKind::kFirstFlightReady;
+  }
+  ASSERT_TRUE(flight_ready);
+  absl::Status s = server->SendFirstFlight();
+  EXPECT_EQ(QuicErrorCode(s), 0x150) << s;
 }
 
 TEST(EngineFaultTest,
@@ -795,25 +868,67 @@ TEST(DeterminismTest, ResumptionAndZeroRttAreByteIdentical) {
   EXPECT_NE(run("z"), run("y"));
 }
 
-TEST(DeterminismTest, EcdsaAndP256AreEventLevel) {
+// ECDSA CertificateVerify signatures draw their nonce from the server
+// engine's stream (private_key.h): same seed, same bytes, with fresh
+// contexts and a freshly generated chain.
+TEST(DeterminismTest, EcdsaCertificatesAreByteIdentical) {
+  auto run = [](absl::string_view seed) {
+    TestPkiOptions ecdsa;
+    ecdsa.key_type = KeyType::kEcdsaP256;
+    auto chain = MakeTestChain(ecdsa);
+    EXPECT_TRUE(chain.ok());
+    auto cctx = MustContext(ClientConfig(*chain));
+    auto sctx = MustContext(ServerConfig(*chain));
+    EXPECT_EQ(sctx->determinism(), Determinism::kByteLevel);
+    Pair p(cctx.get(), sctx.get(), seed);
+    p.StartBoth();
+    p.Run();
+    EXPECT_TRUE(p.client.Done()) << p.client.status;
+    EXPECT_EQ(p.client.engine->ConnectionState().group, 29);
+    return Digest(p.client) + Digest(p.server);
+  };
+  const std::string a = run("p256-cert");
+  EXPECT_EQ(a, run("p256-cert"));
+  EXPECT_NE(a, run("p256-cert-2"));
+}
+
+// NIST-curve key shares draw their scalar through BN_rand_range_ex, which the
+// interposer routes to the engine's stream (rand_hook.h): P-256 key exchange
+// (with an ECDSA certificate, and under HelloRetryRequest) is byte-level.
+TEST(DeterminismTest, P256KeyExchangeIsByteLevel) {
   TestPkiOptions ecdsa;
   ecdsa.key_type = KeyType::kEcdsaP256;
   auto chain = MakeTestChain(ecdsa);
   ASSERT_TRUE(chain.ok());
-  auto sctx = MustContext(ServerConfig(*chain));
-  EXPECT_EQ(sctx->determinism(), Determinism::kEventLevel);
-  Config cc = ClientConfig(*chain);
-  cc.groups = "P-256";
-  auto cctx = MustContext(cc);
-  EXPECT_EQ(cctx->determinism(), Determinism::kEventLevel);
-  Config sc = ServerConfig(*chain);
-  sc.groups = "P-256";
-  auto sctx2 = MustContext(sc);
-  Pair p(cctx.get(), sctx2.get(), "ecdsa");
-  p.StartBoth();
-  p.Run();
-  EXPECT_TRUE(p.client.Done()) << p.client.status;
-  EXPECT_EQ(p.client.engine->ConnectionState().group, 23);
+  for (const char* client_groups : {"P-256", "P-384:X25519"}) {
+    for (const char* server_groups : {"P-256:P-384", "X25519"}) {
+      if (std::string(client_groups) == "P-256" &&
+          std::string(server_groups) == "X25519") {
+        continue;  // no common group
+      }
+      Config cc = ClientConfig(*chain);
+      cc.groups = client_groups;
+      Config sc = ServerConfig(*chain);
+      sc.groups = server_groups;
+      auto cctx = MustContext(cc);
+      auto sctx = MustContext(sc);
+      EXPECT_EQ(cctx->determinism(), Determinism::kByteLevel);
+      EXPECT_EQ(sctx->determinism(), Determinism::kByteLevel);
+      auto run = [&](absl::string_view seed) {
+        Pair p(cctx.get(), sctx.get(), seed);
+        p.StartBoth();
+        p.Run();
+        EXPECT_TRUE(p.client.Done()) << p.client.status;
+        return std::make_pair(Digest(p.client), Digest(p.server));
+      };
+      auto a = run("ecdh");
+      auto b = run("ecdh");
+      auto c = run("ecdh-2");
+      EXPECT_EQ(a, b) << client_groups << " / " << server_groups;
+      EXPECT_NE(a.first, c.first);
+      EXPECT_NE(a.second, c.second);
+    }
+  }
 }
 
 // --- Verification cache ---

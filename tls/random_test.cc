@@ -1,9 +1,11 @@
 #include "tls/random.h"
 
+#include <openssl/bn.h>
 #include <openssl/chacha.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -50,6 +52,40 @@ TEST(RandHookTest, InterposedAndScoped) {
   ASSERT_EQ(RAND_bytes(outside2, sizeof(outside2)), 1);
   EXPECT_NE(0, std::memcmp(outside1, outside2, sizeof(outside1)));
   EXPECT_EQ(CurrentRandomStream(), nullptr);
+}
+
+TEST(RandHookTest, BnRandRangeExDrawsFromTheStreamWithinRange) {
+  bssl::UniquePtr<BIGNUM> max(BN_new());
+  ASSERT_TRUE(BN_set_word(max.get(), 1000));  // 10 bits: rejection sampling
+  bssl::UniquePtr<BIGNUM> r(BN_new());
+  std::vector<uint64_t> first, again;
+  for (std::vector<uint64_t>* out : {&first, &again}) {
+    ChaChaRandom stream("bn");
+    ScopedEnv env(&stream, nullptr);
+    for (int i = 0; i < 200; ++i) {
+      ASSERT_EQ(BN_rand_range_ex(r.get(), 7, max.get()), 1);
+      out->push_back(BN_get_word(r.get()));
+    }
+  }
+  EXPECT_EQ(first, again);
+  uint64_t lo = 1000, hi = 0;
+  for (uint64_t v : first) {
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  EXPECT_GE(lo, 7u);
+  EXPECT_LT(hi, 1000u);
+  EXPECT_LT(lo, 50u);  // 200 uniform draws cover the range's ends
+  EXPECT_GT(hi, 950u);
+  // An empty range fails; outside any guard the real generator answers.
+  {
+    ChaChaRandom stream("bn");
+    ScopedEnv env(&stream, nullptr);
+    EXPECT_EQ(BN_rand_range_ex(r.get(), 1000, max.get()), 0);
+  }
+  ASSERT_EQ(BN_rand_range_ex(r.get(), 1, max.get()), 1);
+  EXPECT_GE(BN_get_word(r.get()), 1u);
+  EXPECT_LT(BN_get_word(r.get()), 1000u);
 }
 
 TEST(EnvTest, GuardsNestAndTimeFallsBackToEpoch) {

@@ -20,6 +20,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "tls/private_key.h"
+#include "tls/random.h"
 
 namespace quicsim::tls {
 namespace {
@@ -152,6 +154,28 @@ absl::StatusOr<std::vector<uint8_t>> BuildCert(const CertSpec& spec) {
   const EVP_MD* md =
       spec.key_type == KeyType::kEd25519 ? nullptr : EVP_sha256();
   if (!X509_sign(x.get(), spec.signing_key, md)) return Fail("signing failed");
+  if (spec.key_type == KeyType::kEcdsaP256) {
+    // BoringSSL's ECDSA nonce is random: re-sign the same TBSCertificate with
+    // a nonce derived from the issuer's name and the TBS digest, so a seed
+    // gives byte-identical chains in every process.
+    uint8_t* tbs = nullptr;
+    const int tbs_len = i2d_re_X509_tbs(x.get(), &tbs);
+    if (tbs_len <= 0) return Fail("encoding the TBSCertificate failed");
+    uint8_t digest[SHA256_DIGEST_LENGTH];
+    SHA256(tbs, tbs_len, digest);
+    OPENSSL_free(tbs);
+    ChaChaRandom nonces(absl::StrCat(
+        "quicsim test PKI ECDSA nonce/", spec.issuer, "/",
+        absl::BytesToHexString(absl::string_view(
+            reinterpret_cast<const char*>(digest), sizeof(digest)))));
+    absl::StatusOr<std::vector<uint8_t>> sig =
+        EcdsaSignDigest(EVP_PKEY_get0_EC_KEY(spec.signing_key),
+                        absl::MakeConstSpan(digest, sizeof(digest)), &nonces);
+    if (!sig.ok()) return sig.status();
+    if (!X509_set1_signature_value(x.get(), sig->data(), sig->size())) {
+      return Fail("setting the signature failed");
+    }
+  }
   uint8_t* der = nullptr;
   const int len = i2d_X509(x.get(), &der);
   if (len <= 0) return Fail("encoding failed");

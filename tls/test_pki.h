@@ -1,7 +1,8 @@
 // A deterministic test PKI: root CA, intermediates and a leaf generated at
-// run time from a seed with BoringSSL's X509 API. Ed25519 chains are
-// byte-identical for a seed; ECDSA P-256 keys are derived from the seed but
-// BoringSSL's ECDSA signatures are randomised, so those chains are not.
+// run time from a seed with BoringSSL's X509 API. Chains are byte-identical
+// for a seed with either key type: ECDSA P-256 certificates are signed with a
+// nonce derived from the issuer and the TBSCertificate (private_key.h), not
+// with BoringSSL's random one.
 #ifndef QUICSIM_TLS_TEST_PKI_H_
 #define QUICSIM_TLS_TEST_PKI_H_
 

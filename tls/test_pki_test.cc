@@ -1,9 +1,11 @@
 #include "tls/test_pki.h"
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
 
 namespace quicsim::tls {
@@ -106,8 +108,25 @@ TEST(TestPkiTest, EcdsaP256) {
   auto b = MakeTestChain(o);
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(VerifyAt(*a, kEpoch), X509_V_OK);
-  // Keys derive from the seed; ECDSA signatures are randomised.
+  // Keys derive from the seed, and so do the ECDSA signatures' nonces:
+  // the same seed gives byte-identical chains.
   EXPECT_EQ(a->private_key, b->private_key);
+  EXPECT_EQ(a->chain, b->chain);
+  EXPECT_EQ(a->root, b->root);
+  // Pinned across processes and builds (-c dbg / -c opt).
+  std::string all;
+  for (const auto& der : a->chain) all.append(der.begin(), der.end());
+  all.append(a->root.begin(), a->root.end());
+  uint8_t digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const uint8_t*>(all.data()), all.size(), digest);
+  EXPECT_EQ(absl::BytesToHexString(absl::string_view(
+                reinterpret_cast<const char*>(digest), sizeof(digest))),
+            "d7003b9f2d208b52afb8cb7cb3f2c00b8972d0918cea018bcf02c534dface075");
+  TestPkiOptions other = o;
+  other.seed = "other";
+  auto c = MakeTestChain(other);
+  ASSERT_TRUE(c.ok());
+  EXPECT_NE(a->chain[0], c->chain[0]);
   bssl::UniquePtr<X509> leaf = Parse(a->chain[0]);
   bssl::UniquePtr<EVP_PKEY> pub(X509_get_pubkey(leaf.get()));
   EXPECT_EQ(EVP_PKEY_id(pub.get()), EVP_PKEY_EC);

@@ -1,7 +1,11 @@
 #include "scenarios/scenario_loader.h"
 
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <string>
 
 #include "absl/status/status.h"
@@ -10,6 +14,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "scenarios/validate.h"
 
 namespace quicsim::scenarios {
 namespace {
@@ -76,9 +81,12 @@ class Validator {
   void Link(const std::string& path, const LinkSpec& link) {
     Duration(path + ".delay", link.delay());
     Duration(path + ".jitter", link.jitter());
-    if (link.mtu() != 0 && link.mtu() < 1200) {
+    if (link.mtu() != 0 && link.mtu() < kMinLinkMtu) {
       Fail(path + ".mtu",
-           absl::StrFormat("%d is below QUIC's 1200-byte minimum", link.mtu()));
+           absl::StrFormat("%d is below %d: mtu counts the 28 bytes of IPv4 "
+                           "and UDP headers, and QUIC needs 1200-byte "
+                           "datagrams to pass",
+                           link.mtu(), kMinLinkMtu));
     }
     if (link.mtu() > 65535) {
       Fail(path + ".mtu", absl::StrFormat("%d exceeds 65535", link.mtu()));
@@ -106,6 +114,10 @@ class Validator {
         case ScriptedDrop::kMatch:
           if (drop.match() == PREDICATE_UNSPECIFIED) {
             Fail(dp + ".match", "must name a predicate");
+          } else if (drop.match() == ALL_CONNECTION_CLOSE) {
+            Fail(dp + ".match",
+                 "ALL_CONNECTION_CLOSE cannot be recognised from cleartext "
+                 "headers; use the DROP_CONNECTION_CLOSE fault");
           }
           break;
         case ScriptedDrop::SELECT_NOT_SET:
@@ -140,10 +152,25 @@ class Validator {
 
   void Endpoint(const std::string& path, const EndpointConfig& ep,
                 bool is_client) {
+    uint64_t alpn_bytes = 0;
     for (int i = 0; i < ep.alpn_size(); ++i) {
       if (ep.alpn(i).empty() || ep.alpn(i).size() > 255) {
         Fail(absl::StrFormat("%s.alpn[%d]", path, i), "must be 1 to 255 bytes");
       }
+      alpn_bytes += 1 + ep.alpn(i).size();
+    }
+    if (alpn_bytes > kMaxAlpnListBytes) {
+      Fail(path + ".alpn",
+           absl::StrFormat("the list encodes to %d bytes, more than %d (the "
+                           "whole ClientHello must fit TLS's 16384-byte "
+                           "handshake message limit)",
+                           alpn_bytes, kMaxAlpnListBytes));
+    }
+    if (ep.server_name().size() > kMaxServerNameBytes) {
+      Fail(path + ".server_name",
+           absl::StrFormat("%d bytes, more than TLS allows for a host name "
+                           "(%d)",
+                           ep.server_name().size(), kMaxServerNameBytes));
     }
     for (int i = 0; i < ep.cipher_suites_size(); ++i) {
       const std::string& s = ep.cipher_suites(i);
@@ -153,11 +180,22 @@ class Validator {
              absl::StrCat("unknown TLS 1.3 cipher suite \"", s, "\""));
       }
     }
+    if (!ep.cipher_suites().empty()) {
+      Fail(path + ".cipher_suites",
+           "not supported yet: the tls layer has no cipher-suite setting "
+           "(leave it empty for the defaults)");
+    }
     for (int i = 0; i < ep.groups_size(); ++i) {
       const std::string& g = ep.groups(i);
       if (g != "X25519" && g != "P-256" && g != "P-384") {
         Fail(absl::StrFormat("%s.groups[%d]", path, i),
              absl::StrCat("unknown group \"", g, "\" (X25519, P-256, P-384)"));
+      }
+      for (int j = 0; j < i; ++j) {
+        if (ep.groups(j) == g) {
+          Fail(absl::StrFormat("%s.groups[%d]", path, i),
+               absl::StrCat("\"", g, "\" is listed twice"));
+        }
       }
     }
     if (ep.certificate().chain_length() > 16) {
@@ -208,6 +246,41 @@ class Validator {
       Fail(path + ".fault_alert", "a TLS alert is < 256");
   }
 
+  // What the hosted ngtcp2 endpoint supports (checked per variant too).
+  void Stacks(const EndpointConfig& client, const EndpointConfig& server) {
+    const bool ng_client = client.stack() == EndpointConfig::NGTCP2;
+    const bool ng_server = server.stack() == EndpointConfig::NGTCP2;
+    if (ng_client && ng_server) {
+      Fail("server.stack",
+           "both sides NGTCP2: quicsim verifies its own endpoints, so at "
+           "least one side must be QUICSIM");
+      return;
+    }
+    if (!ng_client && !ng_server) return;
+    const std::string side = ng_client ? "client" : "server";
+    const EndpointConfig& ng = ng_client ? client : server;
+    switch (ng.fault()) {
+      case NO_FAULT:
+      case ALPN_MISMATCH:
+      case REFUSE_TRANSPORT_PARAMETERS:
+      case INVALID_SERVER_TRANSPORT_PARAMETERS:
+        break;
+      default:
+        Fail(side + ".fault",
+             absl::StrCat(Fault_Name(ng.fault()),
+                          " cannot be injected into an NGTCP2 endpoint"));
+    }
+    if (client.resumption().enabled() || server.resumption().enabled()) {
+      Fail(absl::StrCat(client.resumption().enabled() ? "client" : "server",
+                        ".resumption.enabled"),
+           "resumption is not supported with an NGTCP2 endpoint");
+    }
+    if (client.offer_unknown_version_first()) {
+      Fail("client.offer_unknown_version_first",
+           "version negotiation is not supported with an NGTCP2 endpoint");
+    }
+  }
+
   absl::Status status() const { return status_; }
 
  private:
@@ -232,6 +305,12 @@ absl::StatusOr<sim::Duration> ParseScenarioDuration(absl::string_view text) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", text, "\" is negative"));
   }
+  if (d > absl::Nanoseconds(kMaxScenarioDuration.nanos())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", text, "\" exceeds the longest duration a scenario may state, ",
+        kMaxScenarioDurationText,
+        " (the virtual clock is 64-bit nanoseconds)"));
+  }
   return sim::Duration::Nanos(absl::ToInt64Nanoseconds(d));
 }
 
@@ -242,6 +321,10 @@ sim::Duration DurationOr(absl::string_view text, sim::Duration fallback) {
 }
 
 absl::Status ValidateScenario(const Scenario& s, absl::string_view filename) {
+  // Closed enums, UTF-8, duration ranges and integer caps, schema-wide.
+  if (absl::Status schema = CheckSchemaRules(s, filename); !schema.ok()) {
+    return schema;
+  }
   Validator v(filename);
   v.Link("network.client_to_server", s.network().client_to_server());
   v.Link("network.server_to_client", s.network().server_to_client());
@@ -267,10 +350,28 @@ absl::Status ValidateScenario(const Scenario& s, absl::string_view filename) {
     v.Fail("population.pairs", "must be positive");
   }
   v.Duration("population.start_spacing", s.population().start_spacing());
-  if (s.seeds().count() == 0) v.Fail("seeds.count", "must be positive");
-  if (s.seeds().base() + s.seeds().count() < s.seeds().base()) {
-    v.Fail("seeds.count", "base + count overflows 64 bits");
+  if (s.population().pairs() > 1 &&
+      PairStartOffset(s, s.population().pairs() - 1) > kMaxScenarioDuration) {
+    v.Fail("population.start_spacing",
+           absl::StrCat("the last of ", s.population().pairs(),
+                        " pairs would start after ", kMaxScenarioDurationText));
   }
+  uint64_t total_weight = 0;
+  for (const Variant& variant : s.population().variants()) {
+    total_weight += variant.weight() == 0 ? 1 : variant.weight();
+    if (total_weight > kMaxTotalVariantWeight) {
+      v.Fail("population.variants",
+             absl::StrCat("the weights add up to more than ",
+                          kMaxTotalVariantWeight));
+      break;
+    }
+  }
+  if (s.seeds().count() == 0) v.Fail("seeds.count", "must be positive");
+  if (s.seeds().count() > 0 &&
+      s.seeds().count() - 1 > UINT64_MAX - s.seeds().base()) {
+    v.Fail("seeds.count", "the last seed (base + count - 1) exceeds 2^64 - 1");
+  }
+  v.Stacks(s.client(), s.server());
   const Expectations& e = s.expect();
   switch (e.outcome()) {
     case Expectations::OUTCOME_UNSPECIFIED:
@@ -336,17 +437,61 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text,
 }
 
 absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": cannot open scenario file"));
+  absl::StatusOr<std::string> contents =
+      ReadInputFile(path, "scenario", kMaxScenarioFileBytes);
+  if (!contents.ok()) return contents.status();
+  return ParseScenario(*contents, path);
+}
+
+absl::StatusOr<std::string> ReadInputFile(const std::string& path,
+                                          absl::string_view what,
+                                          uint64_t max_bytes) {
+  auto error = [&](absl::string_view message) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", message));
+  };
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    return error(
+        absl::StrCat("cannot open ", what, " file: ", std::strerror(errno)));
   }
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (in.bad()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": read error"));
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    const int err = errno;
+    close(fd);
+    return error(
+        absl::StrCat("cannot stat ", what, " file: ", std::strerror(err)));
   }
-  return ParseScenario(contents.str(), path);
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return error(absl::StrCat(
+        S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file",
+        ", not a ", what, " file"));
+  }
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+    close(fd);
+    return error(absl::StrCat(what, " file of ", st.st_size,
+                              " bytes exceeds the limit of ", max_bytes));
+  }
+  std::string contents;
+  char buffer[65536];
+  while (true) {
+    const ssize_t n = read(fd, buffer, sizeof(buffer));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      close(fd);
+      return error(absl::StrCat("read error: ", std::strerror(err)));
+    }
+    if (n == 0) break;
+    contents.append(buffer, static_cast<size_t>(n));
+    if (contents.size() > max_bytes) {  // the file grew while being read
+      close(fd);
+      return error(absl::StrCat(what, " file exceeds the limit of ", max_bytes,
+                                " bytes"));
+    }
+  }
+  close(fd);
+  return contents;
 }
 
 std::vector<Scenario> ExpandVariants(const Scenario& scenario) {
@@ -368,11 +513,13 @@ std::vector<Scenario> ExpandVariants(const Scenario& scenario) {
 int VariantOfPair(const Scenario& scenario, int pair_index) {
   const auto& variants = scenario.population().variants();
   if (variants.empty()) return 0;
-  int total = 0;
+  // Summed in 64 bits: the loader caps the total, but a bad scenario must
+  // never divide by a wrapped-around zero.
+  uint64_t total = 0;
   for (const Variant& v : variants) total += v.weight() == 0 ? 1 : v.weight();
-  int slot = pair_index % total;
+  uint64_t slot = static_cast<uint64_t>(pair_index) % total;
   for (int k = 0; k < variants.size(); ++k) {
-    const int w = variants[k].weight() == 0 ? 1 : variants[k].weight();
+    const uint64_t w = variants[k].weight() == 0 ? 1 : variants[k].weight();
     if (slot < w) return k;
     slot -= w;
   }

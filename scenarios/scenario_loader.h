@@ -22,6 +22,13 @@ namespace quicsim::scenarios {
 // Reads, parses and validates the scenario at `path`.
 absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path);
 
+// Reads the regular file at `path` whole; refuses directories, devices,
+// FIFOs and files over `max_bytes`, naming `what` ("scenario", "trace") in
+// the one-line error.
+absl::StatusOr<std::string> ReadInputFile(const std::string& path,
+                                          absl::string_view what,
+                                          uint64_t max_bytes);
+
 // Parses and validates `text`; `filename` only labels error messages.
 absl::StatusOr<Scenario> ParseScenario(absl::string_view text,
                                        absl::string_view filename);

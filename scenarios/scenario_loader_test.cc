@@ -141,7 +141,8 @@ TEST(ScenarioLoaderTest, MissingFile) {
   absl::StatusOr<Scenario> s = LoadScenarioFile("/nonexistent/x.textproto");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().message(),
-            "/nonexistent/x.textproto: cannot open scenario file");
+            "/nonexistent/x.textproto: cannot open scenario file: No such "
+            "file or directory");
 }
 
 TEST(ScenarioLoaderTest, DurationParsing) {

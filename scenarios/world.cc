@@ -22,6 +22,7 @@
 #include "endpoints/ngtcp2_endpoint.h"
 #include "endpoints/verdict.h"
 #include "scenarios/scenario_loader.h"
+#include "scenarios/validate.h"
 #include "sim/link.h"
 #include "sim/network.h"
 #include "sim/scheduler.h"
@@ -563,8 +564,6 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
 
   const Network& net = scenario.network();
   const int pairs = static_cast<int>(scenario.population().pairs());
-  const Duration spacing =
-      DurationOr(scenario.population().start_spacing(), Duration::Zero());
 
   // Declaration order matters: pairs are destroyed before the network, the
   // network before the scheduler.
@@ -740,7 +739,7 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
     if (!s.ok() && start_status.ok()) start_status = s;
   };
   for (int i = 0; i < pairs; ++i) {
-    scheduler.At(Time::Zero() + spacing * i, [&, i] {
+    scheduler.At(Time::Zero() + PairStartOffset(scenario, i), [&, i] {
       if (!plan_of(i).scenario.client().resumption().enabled()) {
         start_measured(i, tls::Session());
         return;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "scenarios/scenario_loader.h"
+#include "scenarios/validate.h"
 #include "tools/quicsim/trace_io.h"
 
 namespace quicsim::tools {
@@ -110,14 +111,13 @@ absl::StatusOr<SeedResult> FakeSeedRunner::RunSeed(
         scenarios::DurationOr(links[d]->delay(), sim::Duration::Millis(10));
   }
   const sim::Duration rtt = delay[0] + delay[1];
-  const sim::Duration spacing = scenarios::DurationOr(
-      scenario.population().start_spacing(), sim::Duration::Zero());
   FaultOutcome fault;
   const bool has_fault = OutcomeOfFault(scenario.server(), &fault) ||
                          OutcomeOfFault(scenario.client(), &fault);
 
   for (int p = 0; p < static_cast<int>(scenario.population().pairs()); ++p) {
-    const sim::Time start = sim::Time::Zero() + spacing * p;
+    const sim::Time start =
+        sim::Time::Zero() + scenarios::PairStartOffset(scenario, p);
     int drops = 0;
     std::vector<std::pair<std::string, uint64_t>> applied;
     for (int d = 0; d < 2; ++d) {

@@ -4,10 +4,14 @@
 //               [--trace_dir=DIR] [--check_determinism]
 //   quicsim replay TRACE
 //   quicsim shrink TRACE [--output=PATH]
+//   quicsim export [--pcap=BASE --keylog=FILE --qlog=BASE --html=FILE |
+//                   --out=BASE] TRACE
 //   quicsim trace print TRACE
+//   quicsim --help | COMMAND --help | --version
 //
 // Exit status: 0 all good, 1 a violation (or a replay that diverges),
-// 2 bad input (one line on stderr).
+// 2 bad input (one line on stderr), including bad and unknown flags.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -17,10 +21,14 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "gflags/gflags.h"
+#include "google/protobuf/stubs/logging.h"
 #include "scenarios/scenario_loader.h"
+#include "scenarios/validate.h"
 #include "sim/capture.h"
 #include "tools/export/keylog.h"
 #include "tools/export/ladder_html.h"
@@ -32,8 +40,10 @@
 #include "tools/quicsim/seed_runner.h"
 #include "tools/quicsim/sharding.h"
 #include "tools/quicsim/shrink.h"
+#include "tools/quicsim/staged_files.h"
 #include "tools/quicsim/suite.h"
 #include "tools/quicsim/trace_io.h"
+#include "tools/quicsim/trace_validate.h"
 
 DEFINE_string(scenario, "", "run: the scenario file (.textproto)");
 DEFINE_uint64(seeds, 0, "run: number of seeds (0: the scenario's count)");
@@ -70,9 +80,12 @@ constexpr int kExitOk = 0;
 constexpr int kExitViolation = 1;
 constexpr int kExitBadInput = 2;
 
+// Prints `message` as exactly one line on stderr (a file name or value with
+// a line break in it is escaped) and returns the bad-input exit code.
 int BadInput(absl::string_view message) {
-  std::fprintf(stderr, "quicsim: %.*s\n", static_cast<int>(message.size()),
-               message.data());
+  const std::string line =
+      absl::StrReplaceAll(message, {{"\n", "\\n"}, {"\r", "\\r"}});
+  std::fprintf(stderr, "quicsim: %s\n", line.c_str());
   return kExitBadInput;
 }
 
@@ -83,13 +96,24 @@ std::unique_ptr<SeedRunner> MakeRunner() {
 
 const char* GetEnv(const char* name) { return std::getenv(name); }
 
+// The trace at `path`, read and validated (its embedded scenario exactly
+// like a scenario file) before any command uses it.
+absl::StatusOr<trace::Trace> LoadTrace(const std::string& path) {
+  return ReadValidTraceFile(path);
+}
+
 // quicsim export: re-runs a trace's scenario and seed (with its script, if
 // shrunk) with a capture attached and writes what the flags ask for; with
 // no output flag, everything under --out (default: the trace's path without
-// ".trace").
-int Export(const std::string& path, std::string base = FLAGS_out) {
-  absl::StatusOr<trace::Trace> t = ReadTraceFile(path);
-  if (!t.ok()) return BadInput(t.status().message());
+// ".trace"). All or nothing: every output is staged under a temporary name
+// and renamed into place only when all have been written. Returns the exit
+// code; on failure the one-line reason is in *error.
+int ExportTrace(const std::string& path, std::string base, std::string* error) {
+  absl::StatusOr<trace::Trace> t = LoadTrace(path);
+  if (!t.ok()) {
+    *error = std::string(t.status().message());
+    return kExitBadInput;
+  }
   if (base.empty()) {
     base = absl::EndsWith(path, ".trace")
                ? path.substr(0, path.size() - std::string(".trace").size())
@@ -110,43 +134,49 @@ int Export(const std::string& path, std::string base = FLAGS_out) {
   std::unique_ptr<SeedRunner> runner = MakeRunner();
   absl::StatusOr<SeedResult> result =
       runner->RunSeed(t->scenario(), t->seed(), options);
-  if (!result.ok()) return BadInput(result.status().message());
-  std::vector<std::string> written;
-  auto check = [&](const absl::Status& status) {
-    if (!status.ok()) {
-      std::fprintf(stderr, "quicsim: %s\n",
-                   std::string(status.message()).c_str());
-      return false;
-    }
-    return true;
-  };
+  if (!result.ok()) {
+    *error = absl::StrCat(path, ": ", result.status().message());
+    return kExitBadInput;
+  }
+  StagedFiles staged;
+  absl::Status s;
   const std::string pcap = all ? base : FLAGS_pcap;
-  if (!pcap.empty()) {
-    if (!check(exporter::WritePcaps(capture, pcap))) return kExitBadInput;
-    written.push_back(pcap + ".sent.pcap");
-    written.push_back(pcap + ".delivered.pcap");
+  if (s.ok() && !pcap.empty()) {
+    s = staged.Add(pcap + ".sent.pcap",
+                   exporter::BuildPcap(capture.datagrams(),
+                                       exporter::CapturePoint::kSent));
+    if (s.ok()) {
+      s = staged.Add(pcap + ".delivered.pcap",
+                     exporter::BuildPcap(capture.datagrams(),
+                                         exporter::CapturePoint::kDelivered));
+    }
   }
   const std::string keys = all ? base + ".keys" : FLAGS_keylog;
-  if (!keys.empty()) {
-    if (!check(exporter::WriteKeylog(keylog, keys))) return kExitBadInput;
-    written.push_back(keys);
+  if (s.ok() && !keys.empty()) {
+    s = staged.Add(keys, exporter::BuildKeylog(keylog));
   }
   const std::string qlog = all ? base : FLAGS_qlog;
-  if (!qlog.empty()) {
-    std::vector<std::string> paths;
-    if (!check(exporter::WriteQlogs(events, qlog, &paths))) {
-      return kExitBadInput;
+  if (s.ok() && !qlog.empty()) {
+    for (const std::string& actor : exporter::ConnectionActors(events)) {
+      s = staged.Add(
+          absl::StrCat(qlog, ".", absl::StrReplaceAll(actor, {{"/", "_"}}),
+                       ".sqlog"),
+          exporter::BuildQlog(events, actor));
+      if (!s.ok()) break;
     }
-    written.insert(written.end(), paths.begin(), paths.end());
   }
   const std::string html = all ? base + ".html" : FLAGS_html;
-  if (!html.empty()) {
+  if (s.ok() && !html.empty()) {
     const std::string title =
         absl::StrCat(t->scenario().name(), " seed ", t->seed());
-    if (!check(exporter::WriteLadderHtml(capture, events, title, html))) {
-      return kExitBadInput;
-    }
-    written.push_back(html);
+    s = staged.Add(html, exporter::BuildLadderHtml(capture, events, title));
+  }
+  const std::vector<std::string> written = staged.paths();
+  if (s.ok()) s = staged.Commit();
+  if (!s.ok()) {
+    *error = absl::StrCat("export of ", path,
+                          " failed, nothing written: ", s.message());
+    return kExitBadInput;
   }
   if (result->events_digest != t->digests().events() &&
       !t->digests().events().empty()) {
@@ -158,12 +188,36 @@ int Export(const std::string& path, std::string base = FLAGS_out) {
   return kExitOk;
 }
 
+int Export(const std::string& path) {
+  std::string error;
+  const int code = ExportTrace(path, FLAGS_out, &error);
+  if (code != kExitOk) return BadInput(error);
+  return code;
+}
+
 int Run() {
   if (FLAGS_scenario.empty()) return BadInput("run needs --scenario=FILE");
+  if (FLAGS_pairs > scenarios::kMaxPairsPerSeed) {
+    return BadInput(
+        absl::StrCat("--pairs: ", FLAGS_pairs, " exceeds the limit of ",
+                     scenarios::kMaxPairsPerSeed, " pairs per seed"));
+  }
+  if (FLAGS_seeds > scenarios::kMaxSeedsPerRun) {
+    return BadInput(absl::StrCat("--seeds: ", FLAGS_seeds,
+                                 " exceeds the limit of ",
+                                 scenarios::kMaxSeedsPerRun, " seeds per run"));
+  }
   absl::StatusOr<scenarios::Scenario> scenario =
       scenarios::LoadScenarioFile(FLAGS_scenario);
   if (!scenario.ok()) return BadInput(scenario.status().message());
-  if (FLAGS_pairs != 0) scenario->mutable_population()->set_pairs(FLAGS_pairs);
+  if (FLAGS_pairs != 0) {
+    // The scenario with the flag's pair count must pass the same rules
+    // (start_spacing x pairs, ...).
+    scenario->mutable_population()->set_pairs(FLAGS_pairs);
+    absl::Status s = scenarios::ValidateScenario(
+        *scenario, absl::StrCat(FLAGS_scenario, " with --pairs=", FLAGS_pairs));
+    if (!s.ok()) return BadInput(s.message());
+  }
   SuiteOptions options;
   options.scenario_path = FLAGS_scenario;
   options.seed_count =
@@ -176,8 +230,11 @@ int Run() {
     if (!base.ok()) return BadInput(base.status().message());
     options.seed_base = *base;
   }
-  if (options.seed_base + options.seed_count < options.seed_base) {
-    return BadInput("seed base + seed count overflows 64 bits");
+  // The last seed is base + count - 1; it must fit in 64 bits.
+  if (options.seed_count - 1 > UINT64_MAX - options.seed_base) {
+    return BadInput(absl::StrCat("seed base ", options.seed_base,
+                                 " + seed count ", options.seed_count,
+                                 " - 1 exceeds 2^64 - 1"));
   }
   absl::StatusOr<ShardSpec> shard = ShardSpecFromEnv(GetEnv);
   if (!shard.ok()) return BadInput(shard.status().message());
@@ -193,6 +250,9 @@ int Run() {
     }
   }
   options.check_determinism = FLAGS_check_determinism;
+  // Per-seed records only for JUnit XML, so plain runs stay in constant
+  // memory however many seeds they cover.
+  options.keep_records = GetEnv("XML_OUTPUT_FILE") != nullptr;
   if (FLAGS_progress) {
     options.progress = stderr;
     options.progress_tty = isatty(fileno(stderr)) != 0;
@@ -200,9 +260,13 @@ int Run() {
   std::unique_ptr<SeedRunner> runner = MakeRunner();
   absl::StatusOr<SuiteReport> report = RunSuite(*runner, *scenario, options);
   if (!report.ok()) return BadInput(report.status().message());
+  // Write failures do not stop the run: every trace, export and report
+  // that could not be written is named, and the run exits 2 after its full
+  // report.
+  std::vector<std::string> write_errors = report->trace_errors;
   if (absl::Status s = WriteJUnitFromEnv(GetEnv, *scenario, options, *report);
       !s.ok()) {
-    return BadInput(s.message());
+    write_errors.push_back(std::string(s.message()));
   }
   if (options.seed_list.has_value()) {
     std::printf("scenario %s: seeds %s (TESTBRIDGE_TEST_ONLY)",
@@ -222,41 +286,88 @@ int Run() {
   for (uint64_t seed : report->failing_seeds) {
     std::printf("failing seed %llu\n", static_cast<unsigned long long>(seed));
   }
+  if (report->failing_seed_count > report->failing_seeds.size()) {
+    std::printf("(%llu more failing seeds not listed)\n",
+                static_cast<unsigned long long>(report->failing_seed_count -
+                                                report->failing_seeds.size()));
+  }
   for (const std::string& path : report->trace_files) {
     std::printf("trace written: %s\n", path.c_str());
     if (FLAGS_export) {
       const std::string base = path.substr(0, path.size() - 6);  // ".trace"
-      if (Export(path, base) != kExitOk) return kExitBadInput;
+      std::string error;
+      if (ExportTrace(path, base, &error) != kExitOk) {
+        write_errors.push_back(error);
+      }
     }
   }
-  if (!report->ok() && report->trace_files.empty()) {
+  for (const std::string& e : write_errors) {
+    std::printf("NOT WRITTEN: %s\n", e.c_str());
+  }
+  if (report->traces_skipped > 0) {
+    std::printf(
+        "(%llu failing seeds without a trace: at most %zu traces per "
+        "run)\n",
+        static_cast<unsigned long long>(report->traces_skipped),
+        kMaxTracesPerRun);
+  }
+  if (!report->ok() && report->trace_files.empty() && write_errors.empty()) {
     std::printf("(pass --trace_dir=DIR to keep traces of failing seeds)\n");
+  }
+  std::fflush(stdout);
+  if (!write_errors.empty()) {
+    return BadInput(absl::StrCat(
+        write_errors.size(),
+        " output(s) could not be written, the first: ", write_errors.front()));
   }
   return report->ok() ? kExitOk : kExitViolation;
 }
 
 int Replay(const std::string& path) {
-  absl::StatusOr<trace::Trace> t = ReadTraceFile(path);
+  absl::StatusOr<trace::Trace> t = LoadTrace(path);
   if (!t.ok()) return BadInput(t.status().message());
   std::unique_ptr<SeedRunner> runner = MakeRunner();
   absl::StatusOr<ReplayReport> report = ReplayTrace(*runner, *t);
-  if (!report.ok()) return BadInput(report.status().message());
+  if (!report.ok()) {
+    return BadInput(absl::StrCat(path, ": ", report.status().message()));
+  }
   std::printf("%s", report->text.c_str());
   return report->reproduced ? kExitOk : kExitViolation;
 }
 
+// Whether `a` and `b` name the same file (or the same path, if neither
+// exists yet).
+bool SameFile(const std::string& a, const std::string& b) {
+  struct stat sa, sb;
+  if (stat(a.c_str(), &sa) == 0 && stat(b.c_str(), &sb) == 0) {
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  }
+  return a == b;
+}
+
 int Shrink(const std::string& path) {
-  absl::StatusOr<trace::Trace> t = ReadTraceFile(path);
-  if (!t.ok()) return BadInput(t.status().message());
-  std::unique_ptr<SeedRunner> runner = MakeRunner();
-  absl::StatusOr<ShrinkReport> report =
-      ShrinkTrace(*runner, *t, FLAGS_max_shrink_runs);
-  if (!report.ok()) return BadInput(report.status().message());
+  if (FLAGS_max_shrink_runs < 0) {
+    return BadInput(absl::StrCat("--max_shrink_runs=", FLAGS_max_shrink_runs,
+                                 ": must not be negative"));
+  }
   std::string output = FLAGS_output;
   if (output.empty()) {
     output = absl::EndsWith(path, ".trace")
                  ? absl::StrCat(path.substr(0, path.size() - 6), ".min.trace")
                  : absl::StrCat(path, ".min");
+  }
+  if (SameFile(output, path)) {
+    return BadInput(absl::StrCat("--output=", output,
+                                 " is the input trace; shrink never "
+                                 "overwrites its input"));
+  }
+  absl::StatusOr<trace::Trace> t = LoadTrace(path);
+  if (!t.ok()) return BadInput(t.status().message());
+  std::unique_ptr<SeedRunner> runner = MakeRunner();
+  absl::StatusOr<ShrinkReport> report =
+      ShrinkTrace(*runner, *t, FLAGS_max_shrink_runs);
+  if (!report.ok()) {
+    return BadInput(absl::StrCat(path, ": ", report.status().message()));
   }
   if (absl::Status s = WriteTraceFile(output, report->minimal); !s.ok()) {
     return BadInput(s.message());
@@ -277,22 +388,178 @@ int Shrink(const std::string& path) {
 }
 
 int PrintTrace(const std::string& path) {
-  absl::StatusOr<trace::Trace> t = ReadTraceFile(path);
+  absl::StatusOr<trace::Trace> t = LoadTrace(path);
   if (!t.ok()) return BadInput(t.status().message());
   std::printf("%s", RenderTrace(*t).c_str());
   return kExitOk;
 }
 
+// quicsim's own flags, by command. Only these are accepted; gflags' own
+// (--flagfile, --helpfull, ...) are not.
+struct FlagDoc {
+  const char* name;
+  const char* command;  // "run", "shrink", "export"; null: hidden
+};
+constexpr FlagDoc kFlags[] = {
+    {"scenario", "run"},  {"seeds", "run"},
+    {"seed_base", "run"}, {"pairs", "run"},
+    {"trace_dir", "run"}, {"check_determinism", "run"},
+    {"progress", "run"},  {"export", "run"},
+    {"output", "shrink"}, {"max_shrink_runs", "shrink"},
+    {"pcap", "export"},   {"keylog", "export"},
+    {"qlog", "export"},   {"html", "export"},
+    {"out", "export"},    {"testonly_fake_runner", nullptr},
+};
+
+const FlagDoc* FindFlag(absl::string_view name) {
+  for (const FlagDoc& f : kFlags) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+std::string HelpText(absl::string_view only_command) {
+  std::string out =
+      "usage: quicsim COMMAND [flags] [ARGS]\n"
+      "  run --scenario=FILE     run every seed of a scenario, judge every "
+      "pair\n"
+      "  replay TRACE            re-run a trace and compare it event by "
+      "event\n"
+      "  shrink TRACE            reduce a failing trace's network "
+      "decisions\n"
+      "  export TRACE            write pcap, keylog, qlog and ladder "
+      "diagram\n"
+      "  trace print TRACE       print a trace\n"
+      "  --help, --version\n"
+      "exit status: 0 all good; 1 a violation or a diverging replay; 2 bad "
+      "input (one line on stderr)\n";
+  for (const char* command : {"run", "shrink", "export"}) {
+    if (!only_command.empty() && only_command != command) continue;
+    absl::StrAppend(&out, "\n", command, " flags:\n");
+    for (const FlagDoc& f : kFlags) {
+      if (f.command == nullptr || absl::string_view(f.command) != command) {
+        continue;
+      }
+      gflags::CommandLineFlagInfo info;
+      gflags::GetCommandLineFlagInfo(f.name, &info);
+      absl::StrAppend(&out, "  --", f.name, " (", info.type, ", default \"",
+                      info.default_value, "\")\n      ", info.description,
+                      "\n");
+    }
+  }
+  return out;
+}
+
+std::string VersionText() {
+  const trace::BuildIdentity id = MakeDefaultSeedRunner()->Identity();
+  return absl::StrCat("quicsim ", id.version(), " (BoringSSL API ",
+                      id.boringssl_api_version(), ", runner ", id.runner(),
+                      ")\n");
+}
+
+// Parses argv: flags (--name=value, --name value, --bool, --nobool, one or
+// two dashes, anywhere; "--" ends them) into gflags' variables, the rest
+// into `args`. A flag that is not quicsim's, or a value that does not parse,
+// is bad input. Returns an exit code, or -1 to go on.
+int ParseArgs(int argc, char** argv, std::vector<std::string>* args, bool* help,
+              bool* version) {
+  bool flags_done = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (flags_done || arg.size() < 2 || arg[0] != '-') {
+      args->push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      flags_done = true;
+      continue;
+    }
+    std::string body = arg.substr(arg[1] == '-' ? 2 : 1);
+    std::string name = body, value;
+    const size_t eq = body.find('=');
+    const bool has_value = eq != std::string::npos;
+    if (has_value) {
+      name = body.substr(0, eq);
+      value = body.substr(eq + 1);
+    }
+    if (name == "help" || name == "version") {
+      if (has_value) {
+        return BadInput(absl::StrCat("--", name, " takes no value"));
+      }
+      (name == "help" ? *help : *version) = true;
+      continue;
+    }
+    const FlagDoc* doc = FindFlag(name);
+    bool negated = false;
+    if (doc == nullptr && !has_value && absl::StartsWith(name, "no")) {
+      doc = FindFlag(name.substr(2));
+      negated = doc != nullptr;
+      if (negated) name = name.substr(2);
+    }
+    if (doc == nullptr) {
+      return BadInput(absl::StrCat("unknown flag ", arg,
+                                   " (quicsim --help lists the flags)"));
+    }
+    gflags::CommandLineFlagInfo info;
+    gflags::GetCommandLineFlagInfo(name.c_str(), &info);
+    const bool is_bool = info.type == "bool";
+    if (negated && !is_bool) {
+      return BadInput(absl::StrCat("unknown flag ", arg,
+                                   " (quicsim --help lists the flags)"));
+    }
+    if (!has_value) {
+      if (is_bool) {
+        value = negated ? "false" : "true";
+      } else if (i + 1 < argc) {
+        value = argv[++i];
+      } else {
+        return BadInput(absl::StrCat("flag --", name, " needs a value"));
+      }
+    }
+    // gflags accepts "-1" for unsigned flags by wrapping; refuse it.
+    if ((info.type == "uint32" || info.type == "uint64") &&
+        absl::StartsWith(absl::StripLeadingAsciiWhitespace(value), "-")) {
+      return BadInput(
+          absl::StrCat("--", name, "=", value, ": must not be negative"));
+    }
+    if (gflags::SetCommandLineOption(name.c_str(), value.c_str()).empty()) {
+      return BadInput(absl::StrCat("--", name, "=", value, ": not a valid ",
+                                   info.type, " value"));
+    }
+  }
+  return -1;
+}
+
 int Main(int argc, char** argv) {
-  gflags::SetUsageMessage(
-      "quicsim run --scenario=FILE | replay TRACE | shrink TRACE | export "
-      "[--pcap=BASE --keylog=FILE --qlog=BASE --html=FILE | --out=BASE] "
-      "TRACE | trace print TRACE");
-  gflags::ParseCommandLineFlags(&argc, &argv, /*remove_flags=*/true);
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty())
-    return BadInput("missing subcommand (run, replay, shrink, trace print)");
+  // Library log lines would break the one-line error contract.
+  google::protobuf::SetLogHandler(nullptr);
+  std::vector<std::string> args;
+  bool help = false, version = false;
+  if (int code = ParseArgs(argc, argv, &args, &help, &version); code >= 0) {
+    return code;
+  }
+  if (help) {
+    std::printf("%s", HelpText(args.empty() ? "" : args[0]).c_str());
+    return kExitOk;
+  }
+  if (version) {
+    std::printf("%s", VersionText().c_str());
+    return kExitOk;
+  }
+  if (args.empty()) {
+    return BadInput(
+        "missing command (run, replay, shrink, export, trace print; "
+        "quicsim --help)");
+  }
   const std::string& command = args[0];
+  // A flag of another command is a mistake, not something to ignore.
+  for (const FlagDoc& f : kFlags) {
+    if (f.command == nullptr || command == f.command) continue;
+    if (!gflags::GetCommandLineFlagInfoOrDie(f.name).is_default) {
+      return BadInput(absl::StrCat("--", f.name, " is a flag of ", f.command,
+                                   ", not of ", command));
+    }
+  }
   if (command == "run" && args.size() == 1) return Run();
   if (command == "replay" && args.size() == 2) return Replay(args[1]);
   if (command == "shrink" && args.size() == 2) return Shrink(args[1]);

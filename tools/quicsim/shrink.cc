@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "tools/quicsim/judged_run.h"
+#include "tools/quicsim/trace_validate.h"
 
 namespace quicsim::tools {
 namespace {
@@ -92,6 +93,7 @@ std::vector<size_t> DeltaDebug(
 absl::StatusOr<ShrinkReport> ShrinkTrace(SeedRunner& runner,
                                          const trace::Trace& failing,
                                          int max_runs) {
+  if (absl::Status s = ValidateTrace(failing, "trace"); !s.ok()) return s;
   if (failing.pair_index() < 0 ||
       failing.pair_index() >= failing.verdicts_size()) {
     return absl::FailedPreconditionError(

@@ -5,7 +5,9 @@
 #include <system_error>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "scenarios/validate.h"
 #include "tools/export/file_io.h"
 #include "tools/quicsim/expectations.h"
 #include "tools/quicsim/judged_run.h"
@@ -45,24 +47,42 @@ absl::StatusOr<SuiteReport> RunSuite(SeedRunner& runner,
                                      const SuiteOptions& options) {
   SuiteReport report;
   if (absl::Status s = TouchShardStatusFile(options.shard); !s.ok()) return s;
+  std::string trace_dir_error;
   if (!options.trace_dir.empty()) {
     std::error_code error;
     std::filesystem::create_directories(options.trace_dir, error);
     if (error) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(options.trace_dir,
-                       ": cannot create trace directory: ", error.message()));
+      trace_dir_error = absl::StrCat("cannot create trace directory ",
+                                     options.trace_dir, ": ", error.message());
     }
   }
-  report.seeds_run =
-      options.seed_list.has_value()
-          ? SeedsForShardFromList(*options.seed_list, options.shard)
-          : SeedsForShard(options.seed_base, options.seed_count, options.shard);
-  Progress progress(options.progress, options.progress_tty,
-                    report.seeds_run.size());
+  // Recorded in every trace, so it must be valid UTF-8 to read back.
+  const std::string scenario_path =
+      scenarios::IsValidUtf8(options.scenario_path)
+          ? options.scenario_path
+          : absl::CHexEscape(options.scenario_path);
+  // The seeds of this shard: an explicit list (bounded by its length), or
+  // the range streamed, so any number of seeds starts at once in constant
+  // memory.
+  const ShardSpec& shard = options.shard;
+  std::vector<uint64_t> listed;
+  uint64_t shard_seeds = 0;
+  if (options.seed_list.has_value()) {
+    listed = SeedsForShardFromList(*options.seed_list, shard);
+    shard_seeds = listed.size();
+  } else if (shard.total != 0 && shard.index < options.seed_count) {
+    shard_seeds = (options.seed_count - shard.index - 1) / shard.total + 1;
+  }
+  Progress progress(options.progress, options.progress_tty, shard_seeds);
   const double cpu_start = ProcessCpuSeconds();
-  uint64_t done = 0;
-  for (uint64_t seed : report.seeds_run) {
+  for (uint64_t k = 0; k < shard_seeds; ++k) {
+    // Range: seed ordinal index + k * total, never past base + count - 1.
+    const uint64_t seed =
+        options.seed_list.has_value()
+            ? listed[k]
+            : options.seed_base + shard.index + k * shard.total;
+    if (options.on_seed) options.on_seed(seed);
+    ++report.seeds_run;
     const double seed_cpu_start = ProcessCpuSeconds();
     SeedRecord seed_record{seed};
     absl::StatusOr<SeedResult> result =
@@ -92,18 +112,33 @@ absl::StatusOr<SuiteReport> RunSuite(SeedRunner& runner,
       }
     }
     if (SeedFailed(*result)) {
-      report.failing_seeds.push_back(seed);
+      ++report.failing_seed_count;
+      if (report.failing_seeds.size() < kMaxListedFailingSeeds) {
+        report.failing_seeds.push_back(seed);
+      }
       seed_record.failed = true;
-      seed_record.failure_line = SeedFailureLine(*result);
-      seed_record.failure_details = SeedFailureDetails(*result);
-      if (!options.trace_dir.empty()) {
+      if (options.keep_records) {
+        seed_record.failure_line = SeedFailureLine(*result);
+        seed_record.failure_details = SeedFailureDetails(*result);
+      }
+      const std::string path =
+          absl::StrCat(options.trace_dir, "/", TraceFileName(scenario, seed));
+      if (options.trace_dir.empty()) {
+        // No traces asked for.
+      } else if (report.trace_files.size() + report.trace_errors.size() >=
+                 kMaxTracesPerRun) {
+        ++report.traces_skipped;
+      } else if (!trace_dir_error.empty()) {
+        report.trace_errors.push_back(
+            absl::StrCat(path, ": ", trace_dir_error));
+      } else {
         RunSeedOptions record;
         record.record_trace = true;
         absl::StatusOr<SeedResult> traced =
             RunJudgedSeed(runner, scenario, seed, record);
         if (!traced.ok()) return traced.status();
         trace::Trace& t = *traced->trace;
-        t.set_scenario_path(options.scenario_path);
+        t.set_scenario_path(scenario_path);
         if (traced->events_digest != result->events_digest) {
           // The recorded run is not the judged one: say so in the trace.
           if (t.verdicts_size() == 0) t.add_verdicts();
@@ -114,17 +149,18 @@ absl::StatusOr<SuiteReport> RunSuite(SeedRunner& runner,
               " differs from the judged run's ", result->events_digest));
         }
         if (t.pair_index() < 0) t.set_pair_index(FirstFailingPair(*result));
-        const std::string path =
-            absl::StrCat(options.trace_dir, "/", TraceFileName(scenario, seed));
-        if (absl::Status s = WriteTraceFile(path, t); !s.ok()) return s;
-        report.trace_files.push_back(path);
-        seed_record.trace_file = path;
+        if (absl::Status s = WriteTraceFile(path, t); !s.ok()) {
+          report.trace_errors.push_back(std::string(s.message()));
+        } else {
+          report.trace_files.push_back(path);
+          seed_record.trace_file = path;
+        }
       }
     }
     seed_record.cpu_seconds = ProcessCpuSeconds() - seed_cpu_start;
-    report.records.push_back(std::move(seed_record));
+    if (options.keep_records) report.records.push_back(std::move(seed_record));
     report.summary.AddSeed(*result);
-    progress.Update(++done, report.failing_seeds.size());
+    progress.Update(k + 1, report.failing_seed_count);
   }
   progress.Finish();
   report.summary.set_cpu_seconds(ProcessCpuSeconds() - cpu_start);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,7 +35,17 @@ struct SuiteOptions {
   // Progress output (null: none) and whether it is a terminal.
   std::FILE* progress = nullptr;
   bool progress_tty = false;
+  // Keep a SeedRecord per seed (for JUnit XML; memory grows with seeds).
+  bool keep_records = false;
+  // Called with each seed before it runs (tests watch sharding with it).
+  std::function<void(uint64_t)> on_seed;
 };
+
+// At most this many failing seeds are listed in a report (all are counted);
+// at most this many traces are written per run. Both keep a run of any
+// length in bounded memory and disk.
+inline constexpr size_t kMaxListedFailingSeeds = 100000;
+inline constexpr size_t kMaxTracesPerRun = 1000;
 
 // What became of one seed (for JUnit XML).
 struct SeedRecord {
@@ -51,20 +62,28 @@ struct SeedRecord {
 // The outcome of a suite run.
 struct SuiteReport {
   Summary summary;
-  // Seeds this shard ran, in order.
-  std::vector<uint64_t> seeds_run;
-  // Seeds with at least one violation.
+  // How many seeds this shard ran (seeds are streamed, never listed).
+  uint64_t seeds_run = 0;
+  // Seeds with at least one violation: how many, and the first
+  // kMaxListedFailingSeeds of them.
+  uint64_t failing_seed_count = 0;
   std::vector<uint64_t> failing_seeds;
   // Trace files written.
   std::vector<std::string> trace_files;
-  // One per seed run, in order.
+  // Traces that could not be written, one line each ("PATH: reason"); the
+  // run goes on without them.
+  std::vector<std::string> trace_errors;
+  // Failing seeds left without a trace because kMaxTracesPerRun was reached.
+  uint64_t traces_skipped = 0;
+  // One per seed run, in order (with SuiteOptions::keep_records).
   std::vector<SeedRecord> records;
 
-  bool ok() const { return failing_seeds.empty(); }
+  bool ok() const { return failing_seed_count == 0; }
 };
 
-// Runs the suite. Errors are setup problems (a seed the runner cannot run,
-// an unwritable trace directory), not failing pairs.
+// Runs the suite. Errors are setup problems (a seed the runner cannot run),
+// not failing pairs; a trace that cannot be written (or an unwritable trace
+// directory) is reported in trace_errors and the run continues.
 absl::StatusOr<SuiteReport> RunSuite(SeedRunner& runner,
                                      const scenarios::Scenario& scenario,
                                      const SuiteOptions& options);

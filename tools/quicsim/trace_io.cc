@@ -189,7 +189,16 @@ absl::Status WriteFileAtomically(const std::string& path,
 
 absl::Status WriteTraceFile(const std::string& path,
                             const trace::Trace& trace) {
-  return WriteFileAtomically(path, EncodeTrace(trace));
+  // Round-trip guarantee: a trace that would not read back (a string field
+  // that is not UTF-8, say) is not written at all.
+  const std::string contents = EncodeTrace(trace);
+  if (absl::StatusOr<trace::Trace> back = DecodeTrace(contents, path);
+      !back.ok()) {
+    return absl::InternalError(absl::StrCat(
+        path,
+        ": not written, it would not read back: ", back.status().message()));
+  }
+  return WriteFileAtomically(path, contents);
 }
 
 absl::StatusOr<trace::Trace> ReadTraceFile(const std::string& path) {

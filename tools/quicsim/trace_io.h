@@ -32,7 +32,8 @@ absl::StatusOr<trace::Trace> DecodeTrace(absl::string_view contents,
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view contents);
 
-// EncodeTrace + WriteFileAtomically.
+// EncodeTrace + WriteFileAtomically, after checking that the encoding
+// decodes again (anything written can be read back).
 absl::Status WriteTraceFile(const std::string& path, const trace::Trace& trace);
 
 // Reads and decodes the trace at `path`; errors name the file and say

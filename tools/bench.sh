@@ -8,23 +8,49 @@
 #   tools/bench.sh                 # everything
 #   tools/bench.sh --pair-only     # just the pair suite
 #   tools/bench.sh -- ARGS...      # extra Google Benchmark flags for pair_bench
+#   tools/bench.sh --instructions [--only=a,b] [--work=DIR]
+#                                  # instructions per handshake pair under
+#                                  # cachegrind (tools/bench_instructions.py)
 #
-# Results are noisy on a loaded machine: run it when nothing else builds.
+# Times are noisy on a loaded machine; instruction counts are not: they are
+# the primary figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 output_base="${QUICSIM_BENCH_OUTPUT_BASE:-/root/.cache/bazel-ob-bench}"
 pair_only=0
+instructions=0
+instr_args=()
 extra=()
 while (($#)); do
   case "$1" in
     --pair-only) pair_only=1 ;;
+    --instructions) instructions=1 ;;
+    --only=*|--work=*|--jobs=*) instr_args+=("$1") ;;
     --) shift; extra=("$@"); break ;;
-    *) echo "usage: tools/bench.sh [--pair-only] [-- benchmark flags]" >&2
+    *) echo "usage: tools/bench.sh [--pair-only | --instructions" \
+            "[--only=SUBJECTS] [--work=DIR] [--jobs=N]] [-- benchmark flags]" >&2
        exit 2 ;;
   esac
   shift
 done
+
+if ((instructions)); then
+  command -v valgrind >/dev/null ||
+    { echo "bench.sh: valgrind missing; run tools/bootstrap.sh" >&2; exit 2; }
+  bazel --output_base="$output_base" build --config=opt \
+    //tests/bench:instr_driver //tools/quicsim:quicsim
+  bin="$(bazel --output_base="$output_base" info --config=opt bazel-bin 2>/dev/null)"
+  work="$(mktemp -d /tmp/quicsim-instructions.XXXXXX)"
+  for a in "${instr_args[@]}"; do
+    [[ "$a" == --work=* ]] && work="${a#--work=}"
+  done
+  echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "== valgrind outputs in $work"
+  exec python3 tools/bench_instructions.py run \
+    --driver="$bin/tests/bench/instr_driver" \
+    --quicsim="$bin/tools/quicsim/quicsim" --work="$work" "${instr_args[@]}"
+fi
 
 targets=(//tests/bench/pair:pair_bench)
 if ((!pair_only)); then

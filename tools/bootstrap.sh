@@ -24,6 +24,7 @@ PACKAGES=(
   libgnutls28-dev
   tshark                 # decryption test of exported captures
   python3
+  valgrind               # tools/bench.sh --instructions (cachegrind)
 )
 
 missing=()

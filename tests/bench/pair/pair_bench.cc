@@ -36,43 +36,12 @@
 #include "sim/scheduler.h"
 #include "sim/trace.h"
 #include "tests/bench/floor.h"
+#include "tests/bench/subjects.h"
 #include "tls/context.h"
 #include "tls/test_pki.h"
 
 namespace quicsim::bench {
 namespace {
-
-using tls::MakeTestChain;
-using tls::TestChain;
-
-struct Contexts {
-  std::unique_ptr<tls::Context> client;
-  std::unique_ptr<tls::Context> server;
-};
-
-// Contexts reused by every simulated pair (chain verification on). With
-// `cache_verification` false the client verifies the chain in full on every
-// handshake, as the floor's verify:1 does.
-Contexts* MakeSimContexts(bool cache_verification) {
-  tls::Config server;
-  server.role = tls::Role::kServer;
-  server.certificate_chain = Chain().chain;
-  server.private_key = Chain().private_key;
-  tls::Config client;
-  client.role = tls::Role::kClient;
-  client.trust_anchors = {Chain().root};
-  client.verify_peer = true;
-  client.cache_verification = cache_verification;
-  auto* c = new Contexts;
-  c->client = *tls::Context::Create(client);
-  c->server = *tls::Context::Create(server);
-  return c;
-}
-const Contexts& SimContexts(bool cache_verification = true) {
-  static const Contexts* cached = MakeSimContexts(true);
-  static const Contexts* uncached = MakeSimContexts(false);
-  return cache_verification ? *cached : *uncached;
-}
 
 // Bytes in use on the malloc heap.
 size_t HeapInUse() {
@@ -117,107 +86,6 @@ size_t MaxRss() {
   return static_cast<size_t>(ru.ru_maxrss) * 1024;
 }
 
-// One simulated world: a scheduler, a network with one link per direction
-// (shared by every pair) and the pairs on it.
-class World {
- public:
-  World(uint64_t seed, const sim::LinkConfig& link, bool trace,
-        const Contexts& contexts = SimContexts())
-      : seed_(seed),
-        contexts_(contexts),
-        trace_(sim::TraceRecorder::Options{.keep_events = false}),
-        network_(&scheduler_, seed, &trace_) {
-    trace_.set_enabled(trace);
-    c2s_ = network_.AddLink("c2s", link);
-    s2c_ = network_.AddLink("s2c", link);
-  }
-
-  void AddLoss(double p) {
-    for (sim::Link* link : {c2s_, s2c_}) {
-      link->AddImpairment(std::make_unique<sim::BernoulliLoss>(
-          p, network_.MakeRng(link->name() + "/loss")));
-    }
-  }
-
-  // Creates pair number `i` (distinct addresses for up to 2^24 pairs).
-  endpoints::HandshakePair* AddPair(uint32_t i, bool ngtcp2_server = false) {
-    const Contexts& contexts = contexts_;
-    endpoints::HandshakePairOptions options;
-    if (ngtcp2_server) {
-      // The server is ngtcp2 0.12 + GnuTLS with the same certificate.
-      endpoints::Ngtcp2EndpointOptions ng;
-      ng.local = sim::Address{0x0b000000u + i, 443};
-      ng.certificate_chain = Chain().chain;
-      ng.private_key = Chain().private_key;
-      sim::Scheduler* scheduler = &scheduler_;
-      sim::Network* network = &network_;
-      sim::TraceSink* trace = &trace_;
-      options.foreign_server = [ng, scheduler, network, trace](
-                                   uint64_t rng_seed, const std::string& actor,
-                                   endpoints::ConnectionObserver* observer) {
-        return std::unique_ptr<endpoints::ForeignEndpoint>(
-            std::make_unique<endpoints::Ngtcp2ServerEndpoint>(
-                ng, scheduler, network, rng_seed, actor, trace, observer));
-      };
-    }
-    options.client.tls_context = contexts.client.get();
-    options.client.local = sim::Address{0x0a000000u + i, 40000};
-    options.server.connection.tls_context = contexts.server.get();
-    options.server.connection.local = sim::Address{0x0b000000u + i, 443};
-    options.client_to_server = c2s_;
-    options.server_to_client = s2c_;
-    pairs_.push_back(std::make_unique<endpoints::HandshakePair>(
-        std::move(options), &scheduler_, &network_, seed_ + i,
-        absl::StrFormat("pair/%d", i), &trace_));
-    endpoints::HandshakePair* pair = pairs_.back().get();
-    pair->set_on_done([this, pair] {
-      pair->Stop();
-      ++done_;
-    });
-    return pair;
-  }
-
-  sim::RunResult Run() {
-    scheduler_.set_limits(
-        {.max_events = 1'000'000'000,
-         .max_time = sim::Time::Zero() + sim::Duration::Seconds(600)});
-    return scheduler_.RunUntilIdle();
-  }
-
-  // Pairs whose both sides confirmed the handshake.
-  size_t Confirmed() const {
-    size_t n = 0;
-    for (const auto& pair : pairs_) {
-      if (pair->client_verdict().kind == endpoints::Verdict::Kind::kConfirmed &&
-          pair->server_verdict().kind == endpoints::Verdict::Kind::kConfirmed) {
-        ++n;
-      }
-    }
-    return n;
-  }
-
-  sim::Scheduler& scheduler() { return scheduler_; }
-  size_t done() const { return done_; }
-  uint64_t trace_count() const { return trace_.count(); }
-
- private:
-  uint64_t seed_;
-  const Contexts& contexts_;
-  sim::Scheduler scheduler_;
-  sim::TraceRecorder trace_;
-  sim::Network network_;
-  sim::Link* c2s_;
-  sim::Link* s2c_;
-  size_t done_ = 0;
-  std::vector<std::unique_ptr<endpoints::HandshakePair>> pairs_;
-};
-
-sim::LinkConfig CleanLink() {
-  sim::LinkConfig link;
-  link.delay = sim::Duration::Millis(10);
-  return link;
-}
-
 void BM_Floor(benchmark::State& state) {
   const RawContexts r = MakeRaw(state.range(0) != 0);
   for (auto _ : state) {
@@ -231,12 +99,12 @@ BENCHMARK(BM_Floor)->ArgName("verify")->Arg(0)->Arg(1);
 // 4: clean, trace off, an ngtcp2 0.12 + GnuTLS server as the peer.
 void BM_Pair(benchmark::State& state) {
   const int mode = static_cast<int>(state.range(0));
-  const Contexts& contexts = SimContexts(mode != 3);
+  const SimContexts& contexts = GetSimContexts(mode != 3);
   const uint64_t hits0 = contexts.client->verification_cache_hits();
   uint64_t seed = 1;
   uint64_t confirmed = 0, pairs = 0, trace_events = 0;
   for (auto _ : state) {
-    World world(seed++, CleanLink(), mode == 1, contexts);
+    BenchWorld world(seed++, CleanLink(), mode == 1, contexts);
     if (mode == 2) world.AddLoss(0.3);
     endpoints::HandshakePair* pair = world.AddPair(0, mode == 4);
     if (!pair->Start().ok()) state.SkipWithError("start failed");
@@ -262,7 +130,7 @@ BENCHMARK(BM_Pair)->ArgName("mode")->Arg(0)->Arg(1)->Arg(2)->Arg(3)->Arg(4);
 void BM_Concurrent(benchmark::State& state) {
   const uint32_t n = static_cast<uint32_t>(state.range(0));
   const bool spread = state.range(1) != 0;
-  SimContexts();
+  GetSimContexts();
   sim::LinkConfig link = CleanLink();
   link.bandwidth_bps = 1'000'000'000;
   double after_start = 0, peak = 0, at_end = 0, rss_delta = 0, confirmed = 0;
@@ -273,7 +141,7 @@ void BM_Concurrent(benchmark::State& state) {
     const size_t rss0 = CurrentRss();
     size_t heap_peak = heap0;
     {
-      World world(seed++, link, false);
+      BenchWorld world(seed++, link, false);
       for (uint32_t i = 0; i < n; ++i) {
         endpoints::HandshakePair* pair = world.AddPair(i);
         if (!spread) {

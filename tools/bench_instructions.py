@@ -1,0 +1,385 @@
+#!/usr/bin/env python3
+"""Instructions per handshake pair, under cachegrind: the noise-free figure.
+
+Each subject runs under `valgrind --tool=cachegrind --cache-sim=no` at two
+sizes n1 < n2; its cost per pair is (Ir(n2) - Ir(n1)) / (n2 - n1), so
+start-up (loading, PKI, contexts) cancels out. Instruction counts of a
+deterministic program do not depend on the machine's load or clock speed,
+so the ratios repeat to well under 1% from run to run.
+
+Usage (tools/bench.sh --instructions builds the binaries and calls this):
+  bench_instructions.py run --driver=BIN --quicsim=BIN --work=DIR [--jobs=2]
+  bench_instructions.py table --work=DIR    # re-print from DIR's outputs
+
+Output: a table with one row per subject and one per ratio, whitespace
+separated, with a header line starting with "subject" and "ratio"; see
+parse_table(), which the test uses.
+"""
+
+import argparse
+import collections
+import concurrent.futures
+import os
+import re
+import subprocess
+import sys
+import time
+
+# name: (kind, argument, n1, n2). kind "driver": instr_driver SUBJECT N;
+# kind "run": quicsim run on the scenario template below with N pairs.
+SUBJECTS = collections.OrderedDict([
+    ("floor", ("driver", "floor", 10, 50)),
+    ("floor_verify", ("driver", "floor_verify", 10, 50)),
+    ("engine", ("driver", "engine", 10, 50)),
+    ("engine_verify", ("driver", "engine_verify", 10, 50)),
+    ("bench_pair", ("driver", "sim_pair", 10, 50)),
+    ("run_clean", ("run", "clean", 10, 50)),
+    ("run_loss30", ("run", "loss30", 10, 50)),
+    ("run_ngtcp2", ("run", "ngtcp2", 10, 50)),
+    ("run_concurrent_100", ("run", "concurrent", 10, 100)),
+    ("run_concurrent_10000", ("run", "concurrent", 10, 10000)),
+])
+
+# (label, numerator, denominator, target or None)
+RATIOS = [
+    ("floor_verify/floor", "floor_verify", "floor", None),
+    ("engine/floor", "engine", "floor", 1.02),
+    ("engine_verify_memo/floor", "engine_verify", "floor", None),
+    ("bench_pair/floor", "bench_pair", "floor", None),
+    ("run_clean/floor", "run_clean", "floor", 1.10),
+    ("run_loss30/run_clean", "run_loss30", "run_clean", None),
+    ("run_ngtcp2/run_clean", "run_ngtcp2", "run_clean", None),
+    ("concurrent_100/floor", "run_concurrent_100", "floor", None),
+    ("concurrent_10000/concurrent_100", "run_concurrent_10000",
+     "run_concurrent_100", 1.05),
+]
+
+# Scenarios for the "run" subjects; {pairs} and {spacing} are filled in.
+SCENARIOS = {
+    # One pair per 10 ms link pair, chain verification memoized (the
+    # default), trace digest on (quicsim run always computes it).
+    "clean": """
+name: "bench_clean"
+network {{
+  client_to_server {{ delay: "10ms" }}
+  server_to_client {{ delay: "10ms" }}
+}}
+population {{ pairs: {pairs} start_spacing: "1ms" }}
+seeds {{ count: 1 base: 1 }}
+expect {{ outcome: CONFIRMED }}
+""",
+    "loss30": """
+name: "bench_loss30"
+network {{
+  client_to_server {{ delay: "10ms" impairments {{ loss: 0.3 }} }}
+  server_to_client {{ delay: "10ms" impairments {{ loss: 0.3 }} }}
+}}
+population {{ pairs: {pairs} start_spacing: "1ms" }}
+seeds {{ count: 1 base: 1 }}
+expect {{ outcome: CONFIRMED }}
+limits {{ max_virtual_time: "600s" }}
+""",
+    "ngtcp2": """
+name: "bench_ngtcp2"
+network {{
+  client_to_server {{ delay: "10ms" }}
+  server_to_client {{ delay: "10ms" }}
+}}
+server {{ stack: NGTCP2 }}
+population {{ pairs: {pairs} start_spacing: "1ms" }}
+seeds {{ count: 1 base: 1 }}
+expect {{ outcome: CONFIRMED }}
+""",
+    # Every pair on one shared 1 Gbit/s bottleneck, starts spread evenly
+    # over one second.
+    "concurrent": """
+name: "bench_concurrent"
+network {{
+  shared_bottleneck: true
+  client_to_server {{ delay: "10ms" bandwidth_bps: 1000000000 }}
+  server_to_client {{ delay: "10ms" bandwidth_bps: 1000000000 }}
+}}
+population {{ pairs: {pairs} start_spacing: "{spacing}" }}
+seeds {{ count: 1 base: 1 }}
+expect {{ outcome: CONFIRMED }}
+limits {{ max_virtual_time: "600s" max_events: 4000000000 }}
+""",
+}
+
+# Objects and functions, mapped to the components the table reports.
+MALLOC_FUNCTIONS = re.compile(
+    r"^(malloc|free|calloc|realloc|cfree|_int_malloc|_int_free|_int_realloc|"
+    r"malloc_consolidate|unlink_chunk.*|tcache_.*|__libc_malloc|"
+    r"__libc_free|__libc_calloc|__libc_realloc|operator new.*|"
+    r"operator delete.*|sysmalloc|systrim|_int_memalign|__default_morecore|"
+    r"__brk|__sbrk|alloc_perturb|checked_request2size)(\(.*\))?$")
+COMPONENTS = ["libcrypto", "libssl", "quicsim", "malloc", "libc_other",
+              "libstdc++", "abseil", "protobuf", "gnutls_ngtcp2", "other"]
+
+
+def component_of(obj, fn, executable):
+    base = os.path.basename(obj)
+    if MALLOC_FUNCTIONS.match(fn):
+        return "malloc"
+    if base.startswith("libcrypto"):
+        return "libcrypto"
+    if base.startswith("libssl"):
+        return "libssl"
+    if obj == executable or (executable and base == os.path.basename(
+            executable)):
+        return "quicsim"
+    if base.startswith("libc.so") or base.startswith("libc-"):
+        return "libc_other"
+    if base.startswith("libstdc++"):
+        return "libstdc++"
+    if base.startswith("libabsl"):
+        return "abseil"
+    if base.startswith("libprotobuf"):
+        return "protobuf"
+    if re.match(r"lib(gnutls|ngtcp2|nettle|hogweed|gmp|tasn1|p11)", base):
+        return "gnutls_ngtcp2"
+    return "other"
+
+
+def cachegrind_total(path):
+    """The total Ir of a cachegrind.out (its summary line)."""
+    with open(path) as f:
+        for line in f:
+            if line.startswith("summary:"):
+                return int(line.split()[1])
+    raise ValueError("%s: no summary line" % path)
+
+
+def callgrind_self_costs(path):
+    """{(object, function): self Ir} from a callgrind.out file.
+
+    Follows the format's name compression ("ob=(3) name", later "ob=(3)")
+    and skips the inclusive cost line after each calls= line.
+    """
+    names = {"ob": {}, "fn": {}}
+    executable = None
+    obj = fn = ""
+    costs = collections.Counter()
+    skip_next = False
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line:
+                continue
+            if line.startswith("cmd:"):
+                parts = line.split()
+                executable = parts[1] if len(parts) > 1 else None
+                continue
+            m = re.match(r"^(ob|fn|cob|cfn|fl|fi|fe|cfi|cfl)=(?:\((\d+)\))?"
+                         r"\s*(.*)$", line)
+            if m:
+                key, ident, name = m.group(1), m.group(2), m.group(3)
+                table_key = {"cob": "ob", "cfn": "fn"}.get(key, key)
+                if table_key in names and ident is not None:
+                    if name:
+                        names[table_key][ident] = name
+                    else:
+                        name = names[table_key].get(ident, "?")
+                if key == "ob":
+                    obj = name
+                elif key == "fn":
+                    fn = name
+                continue
+            if line.startswith("calls="):
+                skip_next = True
+                continue
+            if line[0].isdigit() or line[0] in "+-*":
+                if skip_next:
+                    skip_next = False
+                    continue
+                fields = line.split()
+                if len(fields) >= 2:
+                    costs[(obj, fn)] += int(fields[1])
+    return costs, executable
+
+
+def shares(small, large, pairs):
+    """Per-pair Ir by component and top functions from two callgrind runs."""
+    a, exe = callgrind_self_costs(small)
+    b, exe_b = callgrind_self_costs(large)
+    exe = exe or exe_b
+    diff = collections.Counter(b)
+    diff.subtract(a)
+    by_component = collections.Counter()
+    by_function = collections.Counter()
+    for (obj, fn), ir in diff.items():
+        comp = component_of(obj, fn, exe)
+        by_component[comp] += ir / pairs
+        if comp in ("quicsim", "malloc", "libstdc++", "abseil", "libc_other"):
+            by_function[(comp, fn)] += ir / pairs
+    return by_component, by_function
+
+
+def write_scenario(work, kind, pairs):
+    spacing = "%dns" % (1_000_000_000 // pairs)
+    path = os.path.join(work, "%s_%d.textproto" % (kind, pairs))
+    with open(path, "w") as f:
+        f.write(SCENARIOS[kind].format(pairs=pairs, spacing=spacing))
+    return path
+
+
+def command_for(name, n, args):
+    kind, what, _, _ = SUBJECTS[name]
+    if kind == "driver":
+        return [args.driver, what, str(n)]
+    scenario = write_scenario(args.work, what, n)
+    return [args.quicsim, "run", "--scenario=" + scenario, "--progress=false"]
+
+
+def run_one(tool, name, n, args):
+    out = os.path.join(args.work, "%s.%s.%d" % (tool, name, n))
+    cmd = ["valgrind", "--tool=" + tool, "--%s-out-file=%s" % (tool, out)]
+    if tool == "cachegrind":
+        cmd.append("--cache-sim=no")
+    else:
+        cmd += ["--dump-instr=no", "--compress-strings=yes"]
+    cmd += command_for(name, n, args)
+    started = time.time()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    with open(out + ".log", "w") as f:
+        f.write(" ".join(cmd) + "\n" + proc.stdout + proc.stderr)
+    # quicsim run exits 1 when some pair missed its expectation (possible
+    # under 30% loss); the instruction count is still the run's.
+    if proc.returncode not in (0, 1) or not os.path.exists(out):
+        sys.exit("bench_instructions: %s failed (exit %d); see %s.log" %
+                 (" ".join(cmd), proc.returncode, out))
+    return time.time() - started
+
+
+def collect(work):
+    """{subject: (n1, n2, Ir1, Ir2, per_pair)} from the outputs in work."""
+    rows = collections.OrderedDict()
+    for name, (_, _, n1, n2) in SUBJECTS.items():
+        p1 = os.path.join(work, "cachegrind.%s.%d" % (name, n1))
+        p2 = os.path.join(work, "cachegrind.%s.%d" % (name, n2))
+        if not (os.path.exists(p1) and os.path.exists(p2)):
+            continue
+        i1, i2 = cachegrind_total(p1), cachegrind_total(p2)
+        rows[name] = (n1, n2, i1, i2, (i2 - i1) / (n2 - n1))
+    return rows
+
+
+def render(rows, work, share_subject="run_clean"):
+    out = []
+    out.append("== instructions per handshake pair: cachegrind --cache-sim=no,"
+               " (Ir(n2) - Ir(n1)) / (n2 - n1)")
+    out.append("%-22s %6s %6s %14s %14s %12s %9s" %
+               ("subject", "n1", "n2", "Ir(n1)", "Ir(n2)", "Ir/pair",
+                "vs_floor"))
+    floor = rows.get("floor", (0, 0, 0, 0, 0))[4]
+    for name, (n1, n2, i1, i2, per) in rows.items():
+        vs = "%.4f" % (per / floor) if floor else "-"
+        out.append("%-22s %6d %6d %14d %14d %12d %9s" %
+                   (name, n1, n2, i1, i2, round(per), vs))
+    out.append("")
+    out.append("%-34s %9s %8s %s" % ("ratio", "measured", "target",
+                                     "verdict"))
+    for label, a, b, target in RATIOS:
+        if a not in rows or b not in rows:
+            continue
+        r = rows[a][4] / rows[b][4]
+        if target is None:
+            out.append("%-34s %9.4f %8s %s" % (label, r, "-", "info"))
+        else:
+            out.append("%-34s %9.4f %8.2f %s" %
+                       (label, r, target, "ok" if r <= target else "MISSED"))
+    if share_subject in SUBJECTS:
+        _, _, n1, n2 = SUBJECTS[share_subject]
+        small = os.path.join(work, "callgrind.%s.%d" % (share_subject, n1))
+        large = os.path.join(work, "callgrind.%s.%d" % (share_subject, n2))
+        if os.path.exists(small) and os.path.exists(large):
+            comps, funcs = shares(small, large, n2 - n1)
+            total = sum(comps.values())
+            out.append("")
+            out.append("== components of %s per pair (callgrind self cost, "
+                       "same difference)" % share_subject)
+            out.append("%-22s %12s %8s" % ("component", "Ir/pair", "share"))
+            for comp in COMPONENTS:
+                if comps.get(comp):
+                    out.append("%-22s %12d %7.2f%%" %
+                               (comp, round(comps[comp]),
+                                100.0 * comps[comp] / total))
+            out.append("%-22s %12d %7.2f%%" % ("total", round(total), 100.0))
+            out.append("")
+            out.append("== top functions outside BoringSSL, %s per pair" %
+                       share_subject)
+            for (comp, fn), ir in funcs.most_common(25):
+                out.append("%12d  %-10s %s" % (round(ir), comp, fn[:110]))
+    return "\n".join(out) + "\n"
+
+
+def parse_table(text):
+    """Parses render()'s output: ({subject: per_pair}, {ratio: (value,
+    target or None, verdict)}, {component: per_pair})."""
+    subjects, ratios, components = {}, {}, {}
+    section = None
+    for line in text.splitlines():
+        fields = line.split()
+        if not fields:
+            continue
+        if fields[0] == "subject":
+            section = "subjects"
+            continue
+        if fields[0] == "ratio":
+            section = "ratios"
+            continue
+        if fields[0] == "component":
+            section = "components"
+            continue
+        if fields[0] == "==":
+            section = None
+            continue
+        if section == "subjects" and len(fields) == 7:
+            subjects[fields[0]] = int(fields[5])
+        elif section == "ratios" and len(fields) == 4:
+            target = None if fields[2] == "-" else float(fields[2])
+            ratios[fields[0]] = (float(fields[1]), target, fields[3])
+        elif section == "components" and len(fields) == 3:
+            components[fields[0]] = int(fields[1])
+    return subjects, ratios, components
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("mode", choices=["run", "table"])
+    parser.add_argument("--driver", help="tests/bench/instr_driver")
+    parser.add_argument("--quicsim", help="tools/quicsim/quicsim")
+    parser.add_argument("--work", required=True, help="output directory")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--only", default="",
+                        help="comma-separated subjects (default: all)")
+    args = parser.parse_args()
+    if args.mode == "run":
+        if not args.driver or not args.quicsim:
+            parser.error("run needs --driver and --quicsim")
+        os.makedirs(args.work, exist_ok=True)
+        names = [s for s in args.only.split(",") if s] or list(SUBJECTS)
+        for s in names:
+            if s not in SUBJECTS:
+                parser.error("unknown subject %s" % s)
+        jobs = []
+        for name in names:
+            _, _, n1, n2 = SUBJECTS[name]
+            jobs += [("cachegrind", name, n1), ("cachegrind", name, n2)]
+        if "run_clean" in names:
+            _, _, n1, n2 = SUBJECTS["run_clean"]
+            jobs += [("callgrind", "run_clean", n1),
+                     ("callgrind", "run_clean", n2)]
+        # Longest first, so two workers finish together.
+        jobs.sort(key=lambda j: -j[2])
+        started = time.time()
+        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+            list(pool.map(lambda j: run_one(j[0], j[1], j[2], args), jobs))
+        sys.stderr.write("bench_instructions: %d valgrind runs in %.0f s\n" %
+                         (len(jobs), time.time() - started))
+    sys.stdout.write(render(collect(args.work), args.work))
+
+
+if __name__ == "__main__":
+    main()

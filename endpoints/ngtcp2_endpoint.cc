@@ -81,6 +81,30 @@ void DebugLog(void*, const char* fmt, ...) {
 
 }  // namespace
 
+ReadAction ReadErrorAction(Perspective perspective, int liberr) {
+  const bool server = perspective == Perspective::kServer;
+  switch (liberr) {
+    case NGTCP2_ERR_DISCARD_PKT:
+    case NGTCP2_ERR_DECRYPT:
+      // One packet was dropped; the connection goes on.
+      return ReadAction::kIgnore;
+    case NGTCP2_ERR_DRAINING:
+      return ReadAction::kDraining;
+    case NGTCP2_ERR_RETRY:
+    case NGTCP2_ERR_DROP_CONN:
+      return server ? ReadAction::kDiscardAndAccept : ReadAction::kDrop;
+    case NGTCP2_ERR_AEAD_LIMIT_REACHED:
+    case NGTCP2_ERR_RECV_VERSION_NEGOTIATION:
+    case NGTCP2_ERR_IDLE_CLOSE:
+      return ReadAction::kDrop;
+    default:
+      // ERR_CRYPTO (the TLS alert), ERR_CALLBACK_FAILURE, ERR_PROTO,
+      // ERR_TRANSPORT_PARAM, ERR_CLOSING, ...: CONNECTION_CLOSE with the
+      // code ngtcp2 maps the error to, as ngtcp2's examples do.
+      return ReadAction::kClose;
+  }
+}
+
 // GnuTLS objects owned by one endpoint.
 struct Ngtcp2Endpoint::GnutlsState {
   gnutls_certificate_credentials_t cred = nullptr;
@@ -426,27 +450,9 @@ void Ngtcp2Endpoint::Accept(sim::Datagram& datagram) {
   remote_sa_ = ToSockaddr(remote_);
   ngtcp2_cid original_dcid = hd.dcid;
   bool validated = false;
-  if (options_.retry) {
+  if (options_.retry || retry_required_) {
     if (hd.token.len == 0) {
-      // RFC 9000 §8.1.2: answer with a Retry carrying a token.
-      // One Retry SCID per endpoint: a duplicated first Initial gets the
-      // same Retry, so the client's retried Initial always matches.
-      const ngtcp2_cid retry_scid = retry_scid_.has_value()
-                                        ? *retry_scid_
-                                        : NewCid(options_.connection_id_length);
-      std::vector<uint8_t> token = MakeRetryToken(hd.dcid, datagram.src);
-      uint8_t buf[NGTCP2_MAX_UDP_PAYLOAD_SIZE];
-      const ngtcp2_ssize n = ngtcp2_crypto_write_retry(
-          buf, sizeof(buf), hd.version, &hd.scid, &retry_scid, &hd.dcid,
-          token.data(), token.size());
-      if (n <= 0) {
-        Trace("datagram_dropped", "reason=write_retry_failed");
-        return;
-      }
-      retry_scid_ = retry_scid;
-      ++retries_sent_;
-      Trace("retry_sent", absl::StrFormat("scid=%s", CidHex(retry_scid)));
-      Transmit(buf, static_cast<size_t>(n), false);
+      SendRetry(hd, datagram.src);
       return;
     }
     std::optional<ngtcp2_cid> odcid = ValidateRetryToken(
@@ -467,6 +473,70 @@ void Ngtcp2Endpoint::Accept(sim::Datagram& datagram) {
     return;
   }
   ReadDatagram(datagram);
+}
+
+void Ngtcp2Endpoint::SendRetry(const ngtcp2_pkt_hd& hd,
+                               const sim::Address& client) {
+  // RFC 9000 §8.1.2: answer with a Retry carrying a token.
+  // One Retry SCID per endpoint: a duplicated first Initial gets the
+  // same Retry, so the client's retried Initial always matches.
+  const ngtcp2_cid retry_scid = retry_scid_.has_value()
+                                    ? *retry_scid_
+                                    : NewCid(options_.connection_id_length);
+  std::vector<uint8_t> token = MakeRetryToken(hd.dcid, client);
+  uint8_t buf[NGTCP2_MAX_UDP_PAYLOAD_SIZE];
+  const ngtcp2_ssize n = ngtcp2_crypto_write_retry(
+      buf, sizeof(buf), hd.version, &hd.scid, &retry_scid, &hd.dcid,
+      token.data(), token.size());
+  if (n <= 0) {
+    Trace("datagram_dropped", "reason=write_retry_failed");
+    return;
+  }
+  retry_scid_ = retry_scid;
+  ++retries_sent_;
+  Trace("retry_sent", absl::StrFormat("scid=%s", CidHex(retry_scid)));
+  Transmit(buf, static_cast<size_t>(n), false);
+}
+
+void Ngtcp2Endpoint::DiscardServerConnection(int liberr,
+                                             const sim::Datagram& datagram) {
+  // ngtcp2_conn_read_pkt: "server application must drop the connection
+  // silently ... and discard connection state" (DROP_CONN), or "perform
+  // address validation by sending Retry packet and discard the connection
+  // state" (RETRY). As ngtcp2's own server does, the next acceptable
+  // Initial creates a fresh connection; the discarded one has no verdict.
+  Trace("connection_discarded", ngtcp2_strerror(liberr));
+  ++connections_discarded_;
+  alarm_.Cancel();
+  tls_.reset();
+  ngtcp2_conn_del(conn_);
+  conn_ = nullptr;
+  state_ = State::kIdle;
+  params_checked_ = false;
+  if (liberr != NGTCP2_ERR_RETRY) return;
+  ngtcp2_pkt_hd hd;
+  if (ngtcp2_accept(&hd, datagram.payload.data(), datagram.payload.size()) !=
+      0) {
+    return;
+  }
+  retry_required_ = true;
+  // A client that already sent this token gets no second Retry (RFC 9000
+  // §17.2.5.2 allows one); the connection is simply dropped.
+  if (hd.token.len == 0) SendRetry(hd, datagram.src);
+}
+
+void Ngtcp2Endpoint::DropConnection(int liberr) {
+  // The connection is gone without a CONNECTION_CLOSE (a client told to
+  // drop it, an AEAD limit): its verdict is final now.
+  Trace("connection_dropped", ngtcp2_strerror(liberr));
+  alarm_.Cancel();
+  state_ = State::kDraining;
+  SetVerdict(
+      datagrams_sent_ == 0 ? Verdict::Kind::kAborted : Verdict::Kind::kTimedOut,
+      0,
+      absl::StrCat("ngtcp2 dropped the connection: ", ngtcp2_strerror(liberr)));
+  if (observer_ != nullptr) observer_->OnClosingPeriodEnded(perspective_);
+  MarkDone();
 }
 
 absl::Status Ngtcp2Endpoint::CreateServerConnection(
@@ -502,7 +572,7 @@ absl::Status Ngtcp2Endpoint::CreateServerConnection(
   state_ = State::kHandshake;
   Trace("start", absl::StrFormat("ngtcp2 server odcid=%s scid=%s",
                                  CidHex(original_dcid), CidHex(scid)));
-  if (validated_by_token) {
+  if (validated_by_token && !address_validated_) {
     address_validated_ = true;
     if (observer_ != nullptr) observer_->OnAddressValidated(perspective_);
   }
@@ -551,14 +621,23 @@ void Ngtcp2Endpoint::ReadDatagram(const sim::Datagram& datagram) {
                            datagram.payload.size(), Ts());
   if (rv != 0) {
     Trace("read_error", ngtcp2_strerror(rv));
-    if (rv == NGTCP2_ERR_DRAINING) {
-      EnterDraining();
-    } else if (rv == NGTCP2_ERR_DROP_CONN) {
-      SetVerdict(Verdict::Kind::kAborted, 0, "ngtcp2 dropped the connection");
-      alarm_.Cancel();
-      MarkDone();
-    } else {
-      CloseWithLibError(rv);
+    // The README's table "ngtcp2 return codes and verdicts" is this switch.
+    switch (ReadErrorAction(perspective_, rv)) {
+      case ReadAction::kIgnore:
+        WritePackets();
+        return;
+      case ReadAction::kDraining:
+        EnterDraining();
+        return;
+      case ReadAction::kDiscardAndAccept:
+        DiscardServerConnection(rv, datagram);
+        return;
+      case ReadAction::kDrop:
+        DropConnection(rv);
+        return;
+      case ReadAction::kClose:
+        CloseWithLibError(rv);
+        return;
     }
     return;
   }
@@ -659,8 +738,12 @@ void Ngtcp2Endpoint::CloseWithLibError(int liberr) {
   ngtcp2_connection_close_error ccerr;
   ngtcp2_connection_close_error_default(&ccerr);
   if (liberr == NGTCP2_ERR_CRYPTO) {
-    ngtcp2_connection_close_error_set_transport_error_tls_alert(
-        &ccerr, ngtcp2_conn_get_tls_alert(conn_), nullptr, 0);
+    // GnuTLS records the alert it raised; none recorded: internal_error,
+    // as our own engine does when BoringSSL sends none.
+    uint8_t alert = ngtcp2_conn_get_tls_alert(conn_);
+    if (alert == 0) alert = 80;
+    ngtcp2_connection_close_error_set_transport_error_tls_alert(&ccerr, alert,
+                                                                nullptr, 0);
   } else {
     ngtcp2_connection_close_error_set_transport_error_liberr(&ccerr, liberr,
                                                              nullptr, 0);

@@ -113,6 +113,18 @@ struct Ngtcp2EndpointOptions {
   Ngtcp2Faults faults;
 };
 
+// What the endpoint does when ngtcp2_conn_read_pkt returns `liberr` (the
+// README's table "ngtcp2 return codes and verdicts").
+enum class ReadAction {
+  kIgnore,            // a packet was dropped; no verdict
+  kDraining,          // the peer closed: closed_received, draining period
+  kDiscardAndAccept,  // server: delete the connection object (a Retry for
+                      // ERR_RETRY), accept the next Initial; no verdict
+  kDrop,              // the connection is gone silently: final verdict
+  kClose,             // send CONNECTION_CLOSE: closed_sent, closing period
+};
+ReadAction ReadErrorAction(Perspective perspective, int liberr);
+
 // One ngtcp2 connection at one simulated address; the common part of
 // Ngtcp2ClientEndpoint and Ngtcp2ServerEndpoint.
 class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
@@ -135,6 +147,9 @@ class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
   uint64_t datagrams_received() const { return datagrams_received_; }
   // Server: Retry packets sent.
   uint64_t retries_sent() const { return retries_sent_; }
+  // Server: connection objects deleted at ngtcp2's request (ERR_DROP_CONN,
+  // ERR_RETRY) before a fresh Initial was accepted.
+  uint64_t connections_discarded() const { return connections_discarded_; }
   // Called once when done() becomes true.
   void set_on_done(absl::AnyInvocable<void()> on_done) override {
     on_done_ = std::move(on_done);
@@ -159,6 +174,9 @@ class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
   static ngtcp2_callbacks CommonCallbacks();
   // Server: handles a datagram before the connection exists.
   void Accept(sim::Datagram& datagram);
+  void SendRetry(const ngtcp2_pkt_hd& hd, const sim::Address& client);
+  void DiscardServerConnection(int liberr, const sim::Datagram& datagram);
+  void DropConnection(int liberr);
   absl::Status CreateServerConnection(const ngtcp2_pkt_hd& hd,
                                       const ngtcp2_cid& original_dcid,
                                       bool validated_by_token);
@@ -221,6 +239,9 @@ class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
   // Server Retry state.
   std::optional<ngtcp2_cid> retry_scid_;
   uint64_t retries_sent_ = 0;
+  // Set once ngtcp2 asked for a Retry (ERR_RETRY) though options.retry is off.
+  bool retry_required_ = false;
+  uint64_t connections_discarded_ = 0;
 
   // The stored CONNECTION_CLOSE datagram (closing period).
   std::vector<uint8_t> close_datagram_;

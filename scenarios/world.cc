@@ -371,6 +371,7 @@ std::optional<sim::Decision> DecisionFromProto(
     case trace::NetworkDecision::REORDER:
       out.action = sim::Action::kReorder;
       out.delay = Duration::Nanos(d.params().extra_delay_ns());
+      out.until_next = d.params().until_next();
       break;
     case trace::NetworkDecision::CORRUPT:
       out.action = sim::Action::kCorrupt;
@@ -399,6 +400,7 @@ std::optional<trace::NetworkDecision> DecisionToProto(const sim::Decision& d) {
     case sim::Action::kReorder:
       out.set_action(trace::NetworkDecision::REORDER);
       out.mutable_params()->set_extra_delay_ns(d.delay.nanos());
+      out.mutable_params()->set_until_next(d.until_next);
       break;
     case sim::Action::kCorrupt:
       out.set_action(trace::NetworkDecision::CORRUPT);
@@ -583,6 +585,7 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
   sim::Network network(&scheduler, seed, &recorder);
   network.set_record_decisions(options.record_trace);
   if (options.capture != nullptr) network.set_capture(options.capture);
+  network.set_decision_hook(options.decision_hook);
   sim::WireDigest wire;
   network.set_wire_digest(&wire);
 

@@ -39,6 +39,9 @@ std::string Decision::ToString() const {
   if (action == Action::kDelay || action == Action::kReorder) {
     absl::StrAppend(&s, " delay=", delay.ToString());
   }
+  if (action == Action::kReorder && until_next) {
+    absl::StrAppend(&s, " until_next");
+  }
   if (action == Action::kDuplicate) absl::StrAppend(&s, " copies=", copies);
   if (action == Action::kCorrupt) {
     absl::StrAppend(&s, " bits=", absl::StrJoin(bits, ","));
@@ -49,7 +52,7 @@ std::string Decision::ToString() const {
 bool Decision::operator==(const Decision& o) const {
   return link == o.link && index == o.index && action == o.action &&
          reason == o.reason && delay == o.delay && copies == o.copies &&
-         bits == o.bits && physical == o.physical;
+         bits == o.bits && until_next == o.until_next && physical == o.physical;
 }
 
 void BernoulliLoss::Decide(const Datagram&, uint64_t, Time,

@@ -47,6 +47,10 @@ struct Decision {
   Duration delay;              // kDelay, kReorder
   uint32_t copies = 0;         // kDuplicate
   std::vector<uint32_t> bits;  // kCorrupt: bit i is byte i/8, mask 1<<(i%8)
+  // kReorder: held back until the next datagram on the link is scheduled,
+  // then delivered right after it (a swap with the next datagram); `delay`
+  // is the fallback when no datagram follows before then.
+  bool until_next = false;
   // Made by the link itself (MTU, queue); scripted mode never applies these
   // because the link re-derives them.
   bool physical = false;

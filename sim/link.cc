@@ -128,8 +128,17 @@ void Link::Send(Datagram d) {
       }
     }
   }
+  if (hook_ != nullptr) {
+    const size_t first = scratch_.size();
+    hook_->OnDatagram(name_, index, d, &scratch_);
+    for (size_t i = first; i < scratch_.size(); ++i) {
+      scratch_[i].link = name_;
+      scratch_[i].index = index;
+    }
+  }
   bool dropped = false;
   bool reorder = false;
+  bool until_next = false;
   Duration fifo_extra, reorder_extra;
   uint32_t copies = 0;
   for (Decision& decision : scratch_) {
@@ -144,6 +153,7 @@ void Link::Send(Datagram d) {
       case Action::kReorder:
         reorder = true;
         reorder_extra += decision.delay;
+        until_next = until_next || decision.until_next;
         break;
       case Action::kDuplicate:
         copies += decision.copies;
@@ -190,6 +200,9 @@ void Link::Send(Datagram d) {
     arrival += Duration::Nanos(static_cast<int64_t>(jitter_rng_.Uniform(
         static_cast<uint64_t>(config_.jitter.nanos()) + 1)));
   }
+  // When this datagram would arrive without reordering: a held datagram is
+  // released to arrive right after it.
+  const Time unreordered = std::max(arrival + fifo_extra, last_fifo_arrival_);
   if (reorder) {
     ++stats_.reordered;
     arrival += reorder_extra;
@@ -202,7 +215,24 @@ void Link::Send(Datagram d) {
   // Copies are identical to the original, so their relative order is moot.
   stats_.duplicated += copies;
   for (uint32_t i = 0; i < copies; ++i) ScheduleDelivery(arrival, index, d);
-  ScheduleDelivery(arrival, index, std::move(d));
+  const uint32_t slot = ScheduleDelivery(arrival, index, std::move(d));
+  ReleaseHeld(reorder && until_next ? unreordered : arrival);
+  if (reorder && until_next) {
+    held_ = true;
+    held_slot_ = slot;
+    held_at_ = arrival;
+  }
+}
+
+void Link::ReleaseHeld(Time at) {
+  if (!held_) return;
+  held_ = false;
+  if (at >= held_at_) return;
+  // Re-scheduled after the datagram just scheduled at `at`: ties run in
+  // insertion order, so the held one arrives second.
+  scheduler_->Cancel(in_flight_timers_[held_slot_]);
+  const uint32_t slot = held_slot_;
+  in_flight_timers_[slot] = scheduler_->At(at, [this, slot] { Deliver(slot); });
 }
 
 void Link::CaptureDecisions(uint64_t index, const Datagram& d) {
@@ -226,7 +256,7 @@ void Link::CaptureDecisions(uint64_t index, const Datagram& d) {
   }
 }
 
-void Link::ScheduleDelivery(Time at, uint64_t index, Datagram d) {
+uint32_t Link::ScheduleDelivery(Time at, uint64_t index, Datagram d) {
   uint32_t slot;
   if (!free_in_flight_.empty()) {
     slot = free_in_flight_.back();
@@ -239,6 +269,7 @@ void Link::ScheduleDelivery(Time at, uint64_t index, Datagram d) {
   }
   ++in_flight_count_;
   in_flight_timers_[slot] = scheduler_->At(at, [this, slot] { Deliver(slot); });
+  return slot;
 }
 
 void Link::Deliver(uint32_t slot) {
@@ -248,6 +279,7 @@ void Link::Deliver(uint32_t slot) {
   in_flight_timers_[slot] = TimerId();
   free_in_flight_.push_back(slot);
   --in_flight_count_;
+  if (held_ && held_slot_ == slot) held_ = false;
   ++stats_.delivered;
   if (capture_ != nullptr) capture_->OnDeliver(name_, index, scheduler_->Now());
   if (TraceOn(trace_)) {

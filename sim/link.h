@@ -16,7 +16,10 @@
 //     never reorder). A kReorder datagram arrives after its extra delay with
 //     no FIFO clamp and does not hold back later datagrams. Duplicates
 //     arrive right after their original, at the same time, without using
-//     bandwidth; corruption is applied before duplication.
+//     bandwidth; corruption is applied before duplication. A kReorder with
+//     until_next is held until the link schedules its next datagram and
+//     then arrives right after that one (or after its delay if that is
+//     sooner).
 #ifndef QUICSIM_SIM_LINK_H_
 #define QUICSIM_SIM_LINK_H_
 
@@ -29,6 +32,7 @@
 #include "absl/functional/any_invocable.h"
 #include "sim/capture.h"
 #include "sim/datagram.h"
+#include "sim/decision_hook.h"
 #include "sim/impairment.h"
 #include "sim/random.h"
 #include "sim/scheduler.h"
@@ -100,6 +104,10 @@ class Link {
   // stop). Changes nothing else.
   void set_capture(Capture* capture) { capture_ = capture; }
 
+  // Every datagram is offered to `hook` (not owned; null to stop) after the
+  // impairment or script stage; see sim/decision_hook.h.
+  void set_decision_hook(DecisionHook* hook) { hook_ = hook; }
+
   // Accepts a datagram at Scheduler::Now().
   void Send(Datagram d);
 
@@ -120,7 +128,10 @@ class Link {
   void Drain(Time now);
   void Record(Decision& d);
   void CaptureDecisions(uint64_t index, const Datagram& d);
-  void ScheduleDelivery(Time at, uint64_t index, Datagram d);
+  uint32_t ScheduleDelivery(Time at, uint64_t index, Datagram d);
+  // Releases a datagram held by a kReorder/until_next decision to arrive
+  // right after one scheduled at `at` (if that is sooner than its fallback).
+  void ReleaseHeld(Time at);
   void Deliver(uint32_t slot);
 
   std::string name_;
@@ -129,6 +140,7 @@ class Link {
   Rng jitter_rng_;
   TraceSink* trace_;
   Capture* capture_ = nullptr;
+  DecisionHook* hook_ = nullptr;
   DeliverFn deliver_;
   std::vector<std::unique_ptr<Impairment>> impairments_;
 
@@ -155,6 +167,10 @@ class Link {
   std::vector<TimerId> in_flight_timers_;
   std::vector<uint32_t> free_in_flight_;
   size_t in_flight_count_ = 0;
+  // The datagram held by a kReorder/until_next decision, if any.
+  bool held_ = false;
+  uint32_t held_slot_ = 0;
+  Time held_at_;
 
   LinkStats stats_;
 };

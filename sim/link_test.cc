@@ -323,6 +323,76 @@ TEST(LinkTest, ScriptedSubsetAppliesOnlyTheChosenFaults) {
   EXPECT_EQ(replay.Ids(), expected);
 }
 
+Decision SwapWithNext(uint64_t index, Duration fallback) {
+  Decision d;
+  d.index = index;
+  d.action = Action::kReorder;
+  d.reason = "test";
+  d.delay = fallback;
+  d.until_next = true;
+  return d;
+}
+
+TEST(LinkTest, UntilNextReorderSwapsWithTheNextDatagram) {
+  LinkConfig c = Plain();
+  c.delay = Duration::Millis(10);
+  Harness h(c);
+  h.link.SetScript({SwapWithNext(1, Duration::Seconds(1))});
+  // Datagram 2 leaves 5 ms after datagram 1 yet arrives first; 1 arrives
+  // right after it (not after its 1 s fallback), and 3 after both.
+  h.SendAt(Ms(0), 0, 1);
+  h.SendAt(Ms(1), 1, 1);
+  h.SendAt(Ms(6), 2, 1);
+  h.SendAt(Ms(7), 3, 1);
+  h.scheduler.RunUntilIdle();
+  EXPECT_EQ(h.Ids(), (std::vector<uint64_t>{0, 2, 1, 3}));
+  ASSERT_EQ(h.arrivals.size(), 4u);
+  EXPECT_EQ(h.arrivals[1].time, Ms(16));
+  EXPECT_EQ(h.arrivals[2].time, Ms(16));
+}
+
+TEST(LinkTest, UntilNextReorderFallsBackWhenNothingFollows) {
+  LinkConfig c = Plain();
+  c.delay = Duration::Millis(10);
+  Harness h(c);
+  h.link.SetScript({SwapWithNext(0, Duration::Millis(30))});
+  h.SendAt(Ms(0), 0, 1);
+  h.SendAt(Ms(100), 1, 1);  // too late to overtake
+  h.scheduler.RunUntilIdle();
+  EXPECT_EQ(h.Ids(), (std::vector<uint64_t>{0, 1}));
+  EXPECT_EQ(h.arrivals[0].time, Ms(40));
+}
+
+// Appends a drop to every datagram whose index is odd.
+class DropOdd : public DecisionHook {
+ public:
+  void OnDatagram(const std::string& link, uint64_t index, const Datagram&,
+                  std::vector<Decision>* out) override {
+    seen.push_back(index);
+    if (index % 2 == 1) {
+      Decision d;
+      d.action = Action::kDrop;
+      d.reason = "hook";
+      out->push_back(d);
+    }
+  }
+  std::vector<uint64_t> seen;
+};
+
+TEST(LinkTest, DecisionHookSeesEveryDatagramAndItsDecisionsApply) {
+  Harness h(Plain());
+  DropOdd hook;
+  h.link.set_decision_hook(&hook);
+  h.link.set_record_decisions(true);
+  for (int i = 0; i < 6; ++i) h.SendAt(Ms(i), i, 1);
+  h.scheduler.RunUntilIdle();
+  EXPECT_EQ(hook.seen, (std::vector<uint64_t>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(h.Ids(), (std::vector<uint64_t>{0, 2, 4}));
+  ASSERT_EQ(h.link.decisions().size(), 3u);
+  EXPECT_EQ(h.link.decisions()[0].link, "l");
+  EXPECT_EQ(h.link.decisions()[0].index, 1u);
+}
+
 TEST(LinkTest, DestroyingALinkCancelsItsDeliveries) {
   Scheduler s;
   int delivered = 0;

@@ -25,6 +25,7 @@ Link* Network::AddLink(std::string name, LinkConfig config) {
       trace_, [this](Datagram d) { Deliver(std::move(d)); });
   link->set_record_decisions(record_decisions_);
   link->set_capture(capture_);
+  link->set_decision_hook(decision_hook_);
   Link* raw = link.get();
   links_by_name_.emplace(std::move(name), raw);
   links_.push_back(std::move(link));
@@ -99,6 +100,11 @@ std::vector<Decision> Network::RecordedDecisions() const {
 void Network::set_capture(Capture* capture) {
   capture_ = capture;
   for (const auto& link : links_) link->set_capture(capture);
+}
+
+void Network::set_decision_hook(DecisionHook* hook) {
+  decision_hook_ = hook;
+  for (const auto& link : links_) link->set_decision_hook(hook);
 }
 
 void Network::set_record_decisions(bool record) {

@@ -80,6 +80,9 @@ class Network {
   // changes neither behaviour nor the trace.
   void set_capture(Capture* capture);
   Capture* capture() const { return capture_; }
+  // Offers every datagram on every link, present and future, to `hook`
+  // (not owned; null to stop); see sim/decision_hook.h.
+  void set_decision_hook(DecisionHook* hook);
   // Feeds every datagram sent from now on to `digest` (not owned; null to
   // stop).
   void set_wire_digest(WireDigest* digest) { wire_digest_ = digest; }
@@ -98,6 +101,7 @@ class Network {
   TraceSink* trace_;
   bool record_decisions_ = false;
   Capture* capture_ = nullptr;
+  DecisionHook* decision_hook_ = nullptr;
   WireDigest* wire_digest_ = nullptr;
   uint64_t next_id_ = 1;
   absl::flat_hash_map<Address, DatagramReceiver*> receivers_;

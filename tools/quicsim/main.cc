@@ -7,6 +7,8 @@
 //   quicsim export [--pcap=BASE --keylog=FILE --qlog=BASE --html=FILE |
 //                   --out=BASE] TRACE
 //   quicsim trace print TRACE
+//   quicsim explore --mode=exhaustive|swarm --scenario=FILE ...
+//     (tools/quicsim/explore_command.cc)
 //   quicsim --help | COMMAND --help | --version
 //
 // Exit status: 0 all good, 1 a violation (or a replay that diverges),
@@ -25,6 +27,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "gflags/gflags.h"
 #include "google/protobuf/stubs/logging.h"
 #include "scenarios/scenario_loader.h"
@@ -34,6 +37,7 @@
 #include "tools/export/ladder_html.h"
 #include "tools/export/pcap_writer.h"
 #include "tools/export/qlog_writer.h"
+#include "tools/quicsim/explore_command.h"
 #include "tools/quicsim/fake_seed_runner.h"
 #include "tools/quicsim/replay.h"
 #include "tools/quicsim/seed_filter.h"
@@ -398,18 +402,45 @@ int PrintTrace(const std::string& path) {
 // (--flagfile, --helpfull, ...) are not.
 struct FlagDoc {
   const char* name;
-  const char* command;  // "run", "shrink", "export"; null: hidden
+  // "run", "shrink", "export", "explore", or several separated by spaces;
+  // null: hidden.
+  const char* command;
 };
 constexpr FlagDoc kFlags[] = {
-    {"scenario", "run"},  {"seeds", "run"},
-    {"seed_base", "run"}, {"pairs", "run"},
-    {"trace_dir", "run"}, {"check_determinism", "run"},
-    {"progress", "run"},  {"export", "run"},
-    {"output", "shrink"}, {"max_shrink_runs", "shrink"},
-    {"pcap", "export"},   {"keylog", "export"},
-    {"qlog", "export"},   {"html", "export"},
-    {"out", "export"},    {"testonly_fake_runner", nullptr},
+    {"scenario", "run explore"},
+    {"seeds", "run"},
+    {"seed_base", "run"},
+    {"pairs", "run explore"},
+    {"trace_dir", "run explore"},
+    {"check_determinism", "run"},
+    {"progress", "run explore"},
+    {"export", "run"},
+    {"mode", "explore"},
+    {"max_faults", "explore"},
+    {"first_datagrams", "explore"},
+    {"faults", "explore"},
+    {"seed", "explore"},
+    {"prefix_sharing", "explore"},
+    {"keep_handshake_time", "explore"},
+    {"reorder_fallback", "explore"},
+    {"output", "shrink"},
+    {"max_shrink_runs", "shrink"},
+    {"pcap", "export"},
+    {"keylog", "export"},
+    {"qlog", "export"},
+    {"html", "export"},
+    {"out", "export"},
+    {"testonly_fake_runner", nullptr},
 };
+
+// Whether `f` is a flag of `command`.
+bool FlagOf(const FlagDoc& f, absl::string_view command) {
+  if (f.command == nullptr) return false;
+  for (absl::string_view c : absl::StrSplit(f.command, ' ')) {
+    if (c == command) return true;
+  }
+  return false;
+}
 
 const FlagDoc* FindFlag(absl::string_view name) {
   for (const FlagDoc& f : kFlags) {
@@ -430,16 +461,15 @@ std::string HelpText(absl::string_view only_command) {
       "  export TRACE            write pcap, keylog, qlog and ladder "
       "diagram\n"
       "  trace print TRACE       print a trace\n"
+      "  explore --scenario=FILE search fault schedules (--mode=exhaustive)\n"
       "  --help, --version\n"
       "exit status: 0 all good; 1 a violation or a diverging replay; 2 bad "
       "input (one line on stderr)\n";
-  for (const char* command : {"run", "shrink", "export"}) {
+  for (const char* command : {"run", "shrink", "export", "explore"}) {
     if (!only_command.empty() && only_command != command) continue;
     absl::StrAppend(&out, "\n", command, " flags:\n");
     for (const FlagDoc& f : kFlags) {
-      if (f.command == nullptr || absl::string_view(f.command) != command) {
-        continue;
-      }
+      if (!FlagOf(f, command)) continue;
       gflags::CommandLineFlagInfo info;
       gflags::GetCommandLineFlagInfo(f.name, &info);
       absl::StrAppend(&out, "  --", f.name, " (", info.type, ", default \"",
@@ -554,7 +584,7 @@ int Main(int argc, char** argv) {
   const std::string& command = args[0];
   // A flag of another command is a mistake, not something to ignore.
   for (const FlagDoc& f : kFlags) {
-    if (f.command == nullptr || command == f.command) continue;
+    if (f.command == nullptr || FlagOf(f, command)) continue;
     if (!gflags::GetCommandLineFlagInfoOrDie(f.name).is_default) {
       return BadInput(absl::StrCat("--", f.name, " is a flag of ", f.command,
                                    ", not of ", command));
@@ -564,6 +594,9 @@ int Main(int argc, char** argv) {
   if (command == "replay" && args.size() == 2) return Replay(args[1]);
   if (command == "shrink" && args.size() == 2) return Shrink(args[1]);
   if (command == "export" && args.size() == 2) return Export(args[1]);
+  if (command == "explore" && args.size() == 1) {
+    return ExploreCommand(MakeRunner());
+  }
   if (command == "trace" && args.size() == 3 && args[1] == "print") {
     return PrintTrace(args[2]);
   }

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "scenarios/scenario.pb.h"
 #include "sim/capture.h"
+#include "sim/decision_hook.h"
 #include "sim/trace.h"
 #include "tools/quicsim/seed_result.h"
 #include "tools/quicsim/trace.pb.h"
@@ -35,6 +36,9 @@ struct RunSeedOptions {
   sim::Capture* capture = nullptr;
   std::vector<std::string>* keylog = nullptr;
   std::vector<sim::TraceEvent>* events = nullptr;
+  // Search hook (quicsim explore): offered every datagram on every link;
+  // it may add decisions (and fork). Not owned.
+  sim::DecisionHook* decision_hook = nullptr;
 };
 
 // Runs every pair of one seed of a scenario, on one thread, deterministically:

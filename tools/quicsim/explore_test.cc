@@ -1,0 +1,148 @@
+#include "tools/quicsim/explore.h"
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "scenarios/scenario_loader.h"
+#include "sim/decision_hook.h"
+#include "tools/quicsim/judged_run.h"
+#include "tools/quicsim/replay.h"
+#include "tools/quicsim/trace_io.h"
+
+namespace quicsim::tools {
+namespace {
+
+scenarios::Scenario Clean(bool tight_deadline) {
+  absl::StatusOr<scenarios::Scenario> s = scenarios::ParseScenario(
+      R"pb(
+        name: "explore_clean"
+        network {
+          client_to_server { delay: "10ms" }
+          server_to_client { delay: "10ms" }
+        }
+        population { pairs: 1 }
+        seeds { count: 1 base: 7 }
+        expect { outcome: CONFIRMED }
+      )pb",
+      "test");
+  EXPECT_TRUE(s.ok()) << s.status();
+  // A 100 ms bound: every fault that costs a PTO fails handshake_time, so
+  // the search has failures to report.
+  if (tight_deadline) s->mutable_expect()->set_max_handshake_time("100ms");
+  return *s;
+}
+
+// Counts the datagrams each link carries in a run (independently of the
+// explorer).
+class Counter : public sim::DecisionHook {
+ public:
+  void OnDatagram(const std::string& link, uint64_t index, const sim::Datagram&,
+                  std::vector<sim::Decision>*) override {
+    ++per_link[link];
+  }
+  std::map<std::string, uint64_t> per_link;
+};
+
+TEST(ExploreTest, ZeroFaultsRunsOnlyTheCleanSchedule) {
+  std::unique_ptr<SeedRunner> runner = MakeDefaultSeedRunner();
+  ExhaustiveOptions options;
+  options.max_faults = 0;
+  absl::StatusOr<ExhaustiveReport> r =
+      ExploreExhaustive(*runner, Clean(false), 7, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schedules, 1);
+  EXPECT_TRUE(r->ok());
+}
+
+TEST(ExploreTest, OneFaultRunsEveryKindOnEverySentDatagram) {
+  std::unique_ptr<SeedRunner> runner = MakeDefaultSeedRunner();
+  Counter counter;
+  RunSeedOptions o;
+  o.scripted_decisions.emplace();
+  o.decision_hook = &counter;
+  ASSERT_TRUE(runner->RunSeed(Clean(false), 7, o).ok());
+  for (int n : {1, 2, 8}) {
+    uint64_t eligible = 0;
+    for (const auto& [link, count] : counter.per_link) {
+      eligible += std::min<uint64_t>(count, n);
+    }
+    ASSERT_GT(eligible, 0u);
+    ExhaustiveOptions options;
+    options.max_faults = 1;
+    options.first_datagrams = n;
+    absl::StatusOr<ExhaustiveReport> r =
+        ExploreExhaustive(*runner, Clean(false), 7, options);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->schedules, static_cast<int64_t>(1 + 4 * eligible))
+        << "N=" << n;
+    EXPECT_TRUE(r->ok()) << r->Render();
+  }
+}
+
+TEST(ExploreTest, ForkAndRerunStrategiesAgreeScheduleForSchedule) {
+  std::unique_ptr<SeedRunner> runner = MakeDefaultSeedRunner();
+  ExhaustiveOptions options;
+  options.max_faults = 2;
+  options.first_datagrams = 3;
+  options.prefix_sharing = true;
+  absl::StatusOr<ExhaustiveReport> forked =
+      ExploreExhaustive(*runner, Clean(true), 7, options);
+  ASSERT_TRUE(forked.ok()) << forked.status();
+  options.prefix_sharing = false;
+  absl::StatusOr<ExhaustiveReport> rerun =
+      ExploreExhaustive(*runner, Clean(true), 7, options);
+  ASSERT_TRUE(rerun.ok()) << rerun.status();
+  EXPECT_EQ(forked->schedules, rerun->schedules);
+  EXPECT_EQ(forked->outcomes, rerun->outcomes);
+  auto keys = [](const ExhaustiveReport& r) {
+    std::multiset<std::string> out;
+    for (const ScheduleResult& s : r.failures) {
+      std::string k;
+      for (const trace::NetworkDecision& d : s.faults) k += FaultName(d) + ";";
+      out.insert(k + s.signature);
+    }
+    return out;
+  };
+  EXPECT_EQ(keys(*forked), keys(*rerun));
+  EXPECT_FALSE(forked->ok());
+  // No schedule runs twice.
+  const std::multiset<std::string> all = keys(*forked);
+  EXPECT_EQ(all.size(), std::set<std::string>(all.begin(), all.end()).size());
+}
+
+TEST(ExploreTest, FailingTracesReplayByteForByteWithAtMostKDecisions) {
+  std::unique_ptr<SeedRunner> runner = MakeDefaultSeedRunner();
+  ExhaustiveOptions options;
+  options.max_faults = 2;
+  options.first_datagrams = 2;
+  options.faults = {trace::NetworkDecision::DROP,
+                    trace::NetworkDecision::REORDER,
+                    trace::NetworkDecision::CORRUPT};
+  options.trace_dir = ::testing::TempDir();
+  absl::StatusOr<ExhaustiveReport> r =
+      ExploreExhaustive(*runner, Clean(true), 7, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_FALSE(r->failures.empty());
+  EXPECT_EQ(r->not_reproduced, 0);
+  ASSERT_EQ(r->trace_files.size(), r->failures.size());
+  for (const std::string& path : r->trace_files) {
+    absl::StatusOr<trace::Trace> t = ReadTraceFile(path);
+    ASSERT_TRUE(t.ok()) << t.status();
+    EXPECT_TRUE(t->scripted());
+    EXPECT_GE(t->script_size(), 1);
+    EXPECT_LE(t->script_size(), 2);
+    int decisions = 0;
+    for (const trace::Event& e : t->events()) decisions += e.has_decision();
+    EXPECT_LE(decisions, 2) << path;
+    absl::StatusOr<ReplayReport> replay = ReplayTrace(*runner, *t);
+    ASSERT_TRUE(replay.ok()) << replay.status();
+    EXPECT_TRUE(replay->byte_for_byte) << path << "\n" << replay->text;
+  }
+}
+
+}  // namespace
+}  // namespace quicsim::tools

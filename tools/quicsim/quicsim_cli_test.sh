@@ -94,4 +94,54 @@ grep -q "<svg" "$EX/x.html" || fail "ladder has no drawing"
 head -c 4 "$EX/x.sent.pcap" | od -An -tx1 | grep -q "4d 3c b2 a1" || fail "not a nanosecond pcap"
 expect_exit 2 "$QUICSIM" export /nonexistent.trace
 
+# --help: exit 0, quicsim's own flags by command, no gflags internals and
+# no test-only flag.
+expect_exit 0 "$QUICSIM" --help
+for f in scenario seeds seed_base pairs trace_dir check_determinism output max_shrink_runs pcap keylog qlog html out; do
+  grep -q -- "--$f " "$OUT/stdout" || fail "--help lacks --$f"
+done
+grep -q "flagfile\|helpfull\|fromenv\|testonly\|tryfromenv" "$OUT/stdout" && fail "--help lists foreign flags"
+[[ -s "$OUT/stderr" ]] && fail "--help wrote to stderr"
+# --version: the build identity traces record.
+expect_exit 0 "$QUICSIM" --version
+VERSION=$(cat "$OUT/stdout")
+expect_exit 0 "$QUICSIM" trace print "$ETRACE"
+BUILD_LINE=$(grep "^build:" "$OUT/stdout")
+ID=$(echo "$BUILD_LINE" | sed 's/^build: *\([^,]*\), BoringSSL API \([0-9]*\), runner \(.*\)$/quicsim \1 (BoringSSL API \2, runner \3)/')
+[[ "$VERSION" == "$ID" ]] || fail "--version \"$VERSION\" is not the trace's build \"$BUILD_LINE\""
+# Bad flags are bad input: exit 2, one line.
+for bad in --seeds=abc --pairs=-1 --nosuchflag --helpfull; do
+  expect_exit 2 "$QUICSIM" run --scenario="$D/fake_clean.textproto" "$bad"
+  [[ $(wc -l <"$OUT/stderr") == 1 ]] || fail "$bad: not one line"
+done
+
+# A trace that cannot be written (its name is too long) does not end the
+# run: the summary, every failing seed and the unwritten trace are
+# reported, every seed runs, and the exit code is 2.
+LONG=$(printf 'n%.0s' $(seq 300))
+sed "s/^name: .*/name: \"$LONG\"/" "$D/fake_lossy.textproto" >"$OUT/long.textproto"
+expect_exit 2 "$QUICSIM" run --testonly_fake_runner --progress=false \
+  --scenario="$OUT/long.textproto" --trace_dir="$OUT/long"
+grep -q "^seeds  *20$" "$OUT/stdout" || fail "not every seed ran: $(cat "$OUT/stdout")"
+grep -q "^result" "$OUT/stdout" || fail "no summary after a write failure"
+grep -q "^failing seed" "$OUT/stdout" || fail "failing seeds not listed"
+grep -q "^NOT WRITTEN: .*-seed[0-9]*.trace" "$OUT/stdout" || fail "unwritten trace not named"
+[[ $(wc -l <"$OUT/stderr") == 1 ]] || fail "write failure: not one stderr line"
+grep -q "could not be written" "$OUT/stderr" || fail "write failure message: $(cat "$OUT/stderr")"
+
+# export is all or nothing: a later output that fails removes the earlier.
+mkdir -p "$OUT/exp"
+expect_exit 2 "$QUICSIM" export --pcap="$OUT/exp/x" --keylog="$OUT/exp/missing/dir/x.keys" "$ETRACE"
+[[ -z "$(ls -A "$OUT/exp")" ]] || fail "export left files behind: $(ls "$OUT/exp")"
+[[ $(wc -l <"$OUT/stderr") == 1 ]] || fail "export failure: not one line"
+
+# shrink never overwrites its input, however the path is spelled.
+cp "$TRACE" "$OUT/input.trace"
+SUM=$(sha256sum <"$OUT/input.trace")
+expect_exit 2 "$QUICSIM" shrink --testonly_fake_runner --output="$OUT/input.trace" "$OUT/input.trace"
+expect_exit 2 "$QUICSIM" shrink --testonly_fake_runner --output="$OUT/./input.trace" "$OUT/input.trace"
+ln -sf "$OUT/input.trace" "$OUT/link.trace"
+expect_exit 2 "$QUICSIM" shrink --testonly_fake_runner --output="$OUT/link.trace" "$OUT/input.trace"
+[[ "$(sha256sum <"$OUT/input.trace")" == "$SUM" ]] || fail "shrink changed its input"
+
 echo PASS

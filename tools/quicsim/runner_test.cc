@@ -189,6 +189,165 @@ TEST(ReplayTest, TamperedSeedOrTruncatedEventsDiverge) {
   EXPECT_FALSE(report->reproduced);
 }
 
+// FakeSeedRunner with a chosen determinism level and wire digest.
+class WireRunner : public SeedRunner {
+ public:
+  WireRunner(trace::DeterminismLevel level, std::string wire)
+      : level_(level), wire_(std::move(wire)) {}
+  absl::StatusOr<SeedResult> RunSeed(const scenarios::Scenario& scenario,
+                                     uint64_t seed,
+                                     const RunSeedOptions& options) override {
+    absl::StatusOr<SeedResult> r = fake_.RunSeed(scenario, seed, options);
+    if (r.ok()) {
+      r->determinism = level_;
+      r->wire_digest = wire_;
+    }
+    return r;
+  }
+  trace::BuildIdentity Identity() const override { return fake_.Identity(); }
+
+ private:
+  FakeSeedRunner fake_;
+  trace::DeterminismLevel level_;
+  std::string wire_;
+};
+
+TEST(ReplayTest, ByteLevelTraceWhoseWireDiffersDiverges) {
+  WireRunner recorder(trace::BYTE_LEVEL, "aaaa");
+  const trace::Trace recorded = [&] {
+    RunSeedOptions options;
+    options.record_trace = true;
+    for (uint64_t seed = 1;; ++seed) {
+      absl::StatusOr<SeedResult> r =
+          RunJudgedSeed(recorder, Lossy(0.3), seed, options);
+      QUICSIM_CHECK(r.ok());
+      if (FirstFailingPair(*r) >= 0) return *r->trace;
+    }
+  }();
+  ASSERT_EQ(recorded.determinism(), trace::BYTE_LEVEL);
+  ASSERT_EQ(recorded.digests().wire(), "aaaa");
+  // Same bytes: byte for byte.
+  absl::StatusOr<ReplayReport> same = ReplayTrace(recorder, recorded);
+  ASSERT_TRUE(same.ok());
+  EXPECT_TRUE(same->reproduced);
+  EXPECT_THAT(same->text, HasSubstr("REPRODUCES byte for byte"));
+  // Same events, other bytes: a divergence, not "event for event".
+  WireRunner other(trace::BYTE_LEVEL, "bbbb");
+  absl::StatusOr<ReplayReport> report = ReplayTrace(other, recorded);
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->reproduced);
+  EXPECT_THAT(report->text, HasSubstr("DIVERGES: same events but the wire "
+                                      "digest is bbbb, recorded aaaa"));
+  EXPECT_THAT(report->text, testing::Not(HasSubstr("REPRODUCES")));
+  // A replay that only reaches event level diverges too.
+  WireRunner event_level(trace::EVENT_LEVEL, "aaaa");
+  report = ReplayTrace(event_level, recorded);
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->reproduced);
+}
+
+TEST(ReplayTest, EventLevelTraceReproducesEventForEventOnly) {
+  WireRunner recorder(trace::EVENT_LEVEL, "aaaa");
+  RunSeedOptions options;
+  options.record_trace = true;
+  trace::Trace recorded;
+  for (uint64_t seed = 1;; ++seed) {
+    absl::StatusOr<SeedResult> r =
+        RunJudgedSeed(recorder, Lossy(0.3), seed, options);
+    ASSERT_TRUE(r.ok());
+    if (FirstFailingPair(*r) >= 0) {
+      recorded = *r->trace;
+      break;
+    }
+  }
+  WireRunner other(trace::BYTE_LEVEL, "bbbb");
+  absl::StatusOr<ReplayReport> report = ReplayTrace(other, recorded);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->reproduced) << report->text;
+  EXPECT_FALSE(report->byte_for_byte);
+  EXPECT_THAT(report->text, HasSubstr("REPRODUCES event for event"));
+}
+
+TEST(ReplayTest, RefusesATraceWhoseEmbeddedScenarioIsInvalid) {
+  FakeSeedRunner runner;
+  trace::Trace recorded = FailingTrace(runner, Lossy(0.3));
+  recorded.mutable_scenario()->mutable_expect()->add_oracles(
+      static_cast<scenarios::Expectations::Oracle>(99));
+  const int calls = runner.calls();
+  absl::StatusOr<ReplayReport> report = ReplayTrace(runner, recorded);
+  ASSERT_FALSE(report.ok());
+  EXPECT_THAT(report.status().message(),
+              HasSubstr("embedded scenario: expect.oracles[0]: 99 is not"));
+  EXPECT_EQ(runner.calls(), calls);  // nothing ran
+  absl::StatusOr<ShrinkReport> shrunk = ShrinkTrace(runner, recorded, 10);
+  ASSERT_FALSE(shrunk.ok());
+  EXPECT_EQ(runner.calls(), calls);
+}
+
+// Fails the run at its third seed; counts the seeds started.
+class ThirdSeedFails : public SeedRunner {
+ public:
+  absl::StatusOr<SeedResult> RunSeed(const scenarios::Scenario& scenario,
+                                     uint64_t seed,
+                                     const RunSeedOptions& options) override {
+    if (++calls_ == 3) return absl::InternalError("stop");
+    return fake_.RunSeed(scenario, seed, options);
+  }
+  trace::BuildIdentity Identity() const override { return fake_.Identity(); }
+  int calls() const { return calls_; }
+
+ private:
+  FakeSeedRunner fake_;
+  int calls_ = 0;
+};
+
+TEST(SuiteTest, ABillionSeedsStartAtOnceInConstantMemory) {
+  // Listing 10^9 seeds first would take 8 GB before the first seed ran.
+  ThirdSeedFails runner;
+  SuiteOptions options;
+  options.seed_base = 0;
+  options.seed_count = 1000000000;
+  absl::StatusOr<SuiteReport> report = RunSuite(runner, Lossy(0), options);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().message(), "seed 2: stop");
+  EXPECT_EQ(runner.calls(), 3);
+}
+
+TEST(SuiteTest, TheLastSeedMayBeTheLargestUint64) {
+  FakeSeedRunner runner;
+  SuiteOptions options;
+  options.seed_base = UINT64_MAX;
+  options.seed_count = 1;
+  std::vector<uint64_t> seeds;
+  options.on_seed = [&](uint64_t seed) { seeds.push_back(seed); };
+  absl::StatusOr<SuiteReport> report = RunSuite(runner, Lossy(0), options);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(seeds, std::vector<uint64_t>{UINT64_MAX});
+}
+
+TEST(SuiteTest, AnUnwritableTraceDirectoryDoesNotStopTheRun) {
+  FakeSeedRunner runner;
+  SuiteOptions options;
+  options.seed_base = 1;
+  options.seed_count = 40;
+  const std::string file = TmpDir("blocker") + "/file";
+  ASSERT_TRUE(WriteFileAtomically(file, "x").ok());
+  options.trace_dir = file + "/traces";  // below a regular file
+  absl::StatusOr<SuiteReport> report = RunSuite(runner, Lossy(0.3), options);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->seeds_run, 40u);
+  EXPECT_EQ(report->summary.pairs(), 80);
+  ASSERT_GT(report->failing_seed_count, 0u);
+  EXPECT_EQ(report->failing_seeds.size(), report->failing_seed_count);
+  EXPECT_TRUE(report->trace_files.empty());
+  ASSERT_EQ(report->trace_errors.size(), report->failing_seed_count);
+  EXPECT_THAT(report->trace_errors[0],
+              HasSubstr(absl::StrCat(options.trace_dir, "/lossy-seed",
+                                     report->failing_seeds[0], ".trace")));
+  EXPECT_THAT(report->trace_errors[0], HasSubstr("cannot create trace "
+                                                 "directory"));
+}
+
 TEST(DeltaDebugTest, FindsTheTwoNeededElements) {
   int tests = 0;
   bool exhausted = false;

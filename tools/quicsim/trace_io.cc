@@ -140,7 +140,9 @@ absl::StatusOr<trace::Trace> DecodeTrace(absl::string_view contents,
   }
   trace::Trace trace;
   if (!trace.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-    return error("corrupt trace: the payload does not parse");
+    return error(
+        "corrupt trace: the payload does not parse as a trace (wrong "
+        "structure, or a string that is not UTF-8)");
   }
   return trace;
 }

@@ -1,0 +1,1 @@
+"$FORGE" "$GOOD" "$TRACE" 3 0 -5

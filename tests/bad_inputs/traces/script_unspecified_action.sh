@@ -1,0 +1,1 @@
+"$FORGE" "$GOOD" "$TRACE" 0 0 0

@@ -1,0 +1,1 @@
+"$FORGE" "$GOOD" "$TRACE" && printf 'xyz' >>"$TRACE"

@@ -766,6 +766,9 @@ void Ngtcp2Endpoint::CloseWithError(const ngtcp2_connection_close_error& ccerr,
                                  ccerr.error_code, n, reason));
   if (n > 0) {
     close_datagram_.assign(buf, buf + n);
+    // Sent twice, as quicsim's own endpoint does: a single lost datagram
+    // would otherwise leave the peer to its idle timeout.
+    Transmit(buf, static_cast<size_t>(n), true);
     Transmit(buf, static_cast<size_t>(n), true);
     SetVerdict(Verdict::Kind::kClosedSent, ccerr.error_code, reason);
   } else {
@@ -774,9 +777,13 @@ void Ngtcp2Endpoint::CloseWithError(const ngtcp2_connection_close_error& ccerr,
                ccerr.error_code, reason);
   }
   if (stopped_) return;
+  // The closing state outlasts a peer that is still on its initial RTT
+  // estimate (it retransmits after ~1 s, 3 s, 7 s, ...): every
+  // retransmission that gets through is answered until the idle timeout.
   const ngtcp2_duration pto = ngtcp2_conn_get_pto(conn_);
   alarm_.Set(scheduler_->Now() +
-             sim::Duration::Nanos(static_cast<int64_t>(3 * pto)));
+             std::max(sim::Duration::Nanos(static_cast<int64_t>(3 * pto)),
+                      options_.idle_timeout));
 }
 
 void Ngtcp2Endpoint::EnterDraining() {

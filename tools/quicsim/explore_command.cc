@@ -13,6 +13,7 @@
 #include "scenarios/scenario_loader.h"
 #include "tools/quicsim/explore.h"
 #include "tools/quicsim/sharding.h"
+#include "tools/quicsim/swarm.h"
 
 DECLARE_string(scenario);
 DECLARE_string(trace_dir);
@@ -38,6 +39,10 @@ DEFINE_bool(keep_handshake_time, false,
 DEFINE_string(reorder_fallback, "100ms",
               "explore exhaustive: longest a reordered datagram waits for "
               "the next one");
+
+DEFINE_string(budget, "60s",
+              "explore swarm: wall-clock budget (a duration, e.g. 60s)");
+DEFINE_uint64(runs, 0, "explore swarm: stop after this many runs (0: none)");
 
 namespace quicsim::tools {
 namespace {
@@ -125,6 +130,50 @@ int Exhaustive(SeedRunner& runner, scenarios::Scenario scenario) {
   return report->ok() ? kExitOk : kExitViolation;
 }
 
+int Swarm(SeedRunner& runner, const scenarios::Scenario& scenario) {
+  SwarmOptions options;
+  absl::StatusOr<sim::Duration> budget =
+      scenarios::ParseScenarioDuration(FLAGS_budget);
+  if (!budget.ok() || *budget < sim::Duration::Zero()) {
+    return BadInput("--budget must be a non-negative duration (e.g. 60s)");
+  }
+  options.budget_seconds = budget->nanos() / 1e9;
+  options.max_runs = FLAGS_runs;
+  options.seed = FLAGS_seed;
+  options.trace_dir = FLAGS_trace_dir;
+  if (options.trace_dir.empty()) {
+    if (const char* d = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR")) {
+      options.trace_dir = d;
+    }
+  }
+  absl::StatusOr<ShardSpec> shard = ShardSpecFromEnv(
+      [](const char* name) -> const char* { return std::getenv(name); });
+  if (!shard.ok()) return BadInput(std::string(shard.status().message()));
+  if (absl::Status s = TouchShardStatusFile(*shard); !s.ok()) {
+    return BadInput(std::string(s.message()));
+  }
+  options.shard_index = shard->index;
+  options.shard_total = shard->total;
+  options.scenario_path = FLAGS_scenario;
+  if (FLAGS_progress && isatty(fileno(stderr))) options.progress = stderr;
+  absl::StatusOr<SwarmReport> report = ExploreSwarm(runner, scenario, options);
+  if (!report.ok()) return BadInput(std::string(report.status().message()));
+  std::printf("scenario %s: swarm, seed %llu", scenario.name().c_str(),
+              static_cast<unsigned long long>(options.seed));
+  if (shard->total > 1) {
+    std::printf(", shard %llu of %llu",
+                static_cast<unsigned long long>(shard->index),
+                static_cast<unsigned long long>(shard->total));
+  }
+  std::printf("\n%s", report->Render().c_str());
+  for (const SwarmFailure& f : report->failures) {
+    if (!f.trace_file.empty()) {
+      std::printf("trace written: %s\n", f.trace_file.c_str());
+    }
+  }
+  return report->ok() ? kExitOk : kExitViolation;
+}
+
 }  // namespace
 
 int ExploreCommand(std::unique_ptr<SeedRunner> runner) {
@@ -143,6 +192,7 @@ int ExploreCommand(std::unique_ptr<SeedRunner> runner) {
     }
   }
   if (FLAGS_mode == "exhaustive") return Exhaustive(*runner, *scenario);
+  if (FLAGS_mode == "swarm") return Swarm(*runner, *scenario);
   return BadInput(absl::StrCat("--mode: unknown mode \"", FLAGS_mode,
                                "\" (exhaustive, swarm)"));
 }

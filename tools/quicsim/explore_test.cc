@@ -11,6 +11,7 @@
 #include "sim/decision_hook.h"
 #include "tools/quicsim/judged_run.h"
 #include "tools/quicsim/replay.h"
+#include "tools/quicsim/swarm.h"
 #include "tools/quicsim/trace_io.h"
 
 namespace quicsim::tools {
@@ -142,6 +143,53 @@ TEST(ExploreTest, FailingTracesReplayByteForByteWithAtMostKDecisions) {
     ASSERT_TRUE(replay.ok()) << replay.status();
     EXPECT_TRUE(replay->byte_for_byte) << path << "\n" << replay->text;
   }
+}
+
+TEST(SwarmTest, ScenariosAreDeterministicAndVaried) {
+  const scenarios::Scenario base = Clean(false);
+  std::set<std::string> distinct;
+  for (uint64_t run = 0; run < 40; ++run) {
+    std::string knobs_a, knobs_b;
+    const scenarios::Scenario a = SwarmScenario(base, 5, run, &knobs_a);
+    const scenarios::Scenario b = SwarmScenario(base, 5, run, &knobs_b);
+    EXPECT_EQ(a.SerializeAsString(), b.SerializeAsString());
+    EXPECT_EQ(knobs_a, knobs_b);
+    EXPECT_TRUE(a.expect().max_handshake_time().empty());
+    EXPECT_EQ(a.expect().oracles_size(), 0);  // every oracle
+    distinct.insert(knobs_a);
+  }
+  EXPECT_GT(distinct.size(), 30u);
+  std::string other;
+  SwarmScenario(base, 6, 0, &other);
+  std::string first;
+  SwarmScenario(base, 5, 0, &first);
+  EXPECT_NE(other, first);
+}
+
+TEST(SwarmTest, ShardsPartitionTheRunsAndResultsRepeat) {
+  std::unique_ptr<SeedRunner> runner = MakeDefaultSeedRunner();
+  SwarmOptions options;
+  options.seed = 3;
+  options.max_runs = 30;
+  options.budget_seconds = 0;
+  absl::StatusOr<SwarmReport> all =
+      ExploreSwarm(*runner, Clean(false), options);
+  ASSERT_TRUE(all.ok()) << all.status();
+  absl::StatusOr<SwarmReport> again =
+      ExploreSwarm(*runner, Clean(false), options);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(all->outcomes, again->outcomes);
+  EXPECT_EQ(all->runs + all->skipped, 30u);
+  uint64_t sharded = 0;
+  for (uint64_t i = 0; i < 3; ++i) {
+    options.shard_index = i;
+    options.shard_total = 3;
+    absl::StatusOr<SwarmReport> shard =
+        ExploreSwarm(*runner, Clean(false), options);
+    ASSERT_TRUE(shard.ok());
+    sharded += shard->runs + shard->skipped;
+  }
+  EXPECT_EQ(sharded, 30u);
 }
 
 }  // namespace

@@ -423,6 +423,8 @@ constexpr FlagDoc kFlags[] = {
     {"prefix_sharing", "explore"},
     {"keep_handshake_time", "explore"},
     {"reorder_fallback", "explore"},
+    {"budget", "explore"},
+    {"runs", "explore"},
     {"output", "shrink"},
     {"max_shrink_runs", "shrink"},
     {"pcap", "export"},
@@ -461,7 +463,8 @@ std::string HelpText(absl::string_view only_command) {
       "  export TRACE            write pcap, keylog, qlog and ladder "
       "diagram\n"
       "  trace print TRACE       print a trace\n"
-      "  explore --scenario=FILE search fault schedules (--mode=exhaustive)\n"
+      "  explore --scenario=FILE search fault schedules "
+      "(--mode=exhaustive|swarm)\n"
       "  --help, --version\n"
       "exit status: 0 all good; 1 a violation or a diverging replay; 2 bad "
       "input (one line on stderr)\n";

@@ -46,7 +46,10 @@ struct ExhaustiveOptions {
   // A reordered datagram waits for the link's next one at most this long.
   sim::Duration reorder_fallback = sim::Duration::Millis(100);
   // fork() at decision points (else re-run every schedule from the start).
-  bool prefix_sharing = true;
+  // Off by default: on these machines a fork and exit of the simulator
+  // (about 280 mappings) costs more CPU than a whole simulated handshake,
+  // see tests/bench/explore.
+  bool prefix_sharing = false;
   // Where failing schedules' traces go; empty: none written.
   std::string trace_dir;
   // Recorded in the traces (informational).

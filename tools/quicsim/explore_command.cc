@@ -29,9 +29,10 @@ DEFINE_string(faults, "drop,duplicate,reorder,corrupt",
 DEFINE_uint64(seed, 0,
               "explore: the seed (exhaustive default: the scenario's first; "
               "swarm: the master seed)");
-DEFINE_bool(prefix_sharing, true,
+DEFINE_bool(prefix_sharing, false,
             "explore exhaustive: fork() at decision points so schedules "
-            "share their run prefix (false: re-run each from the start)");
+            "share their run prefix (default: re-run each from the start, "
+            "which is cheaper here; see tests/bench/explore)");
 DEFINE_bool(keep_handshake_time, false,
             "explore: keep the scenario's max_handshake_time (by default "
             "it is dropped: a bound set for a clean network fails every "

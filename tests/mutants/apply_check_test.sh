@@ -6,8 +6,9 @@ status=0
 n=0
 # Runfiles are symlinks, which patch refuses: work on copies.
 tree="${TEST_TMPDIR:-$(mktemp -d)}/tree"
-mkdir -p "$tree/endpoints"
+mkdir -p "$tree/endpoints" "$tree/tls"
 cp -L endpoints/*.cc endpoints/*.h "$tree/endpoints/"
+cp -L tls/*.cc "$tree/tls/"
 for p in tests/mutants/*.patch; do
   n=$((n + 1))
   if ! (cd "$tree" && patch -p1 --dry-run --silent --force) < "$p" \

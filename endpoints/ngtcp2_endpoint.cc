@@ -12,8 +12,11 @@
 #include <cstring>
 #include <ctime>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "endpoints/gnutls_rand_hook.h"
 #include "endpoints/packet_header.h"
+#include "tls/env.h"
 
 namespace quicsim::endpoints {
 namespace {
@@ -80,6 +83,8 @@ void DebugLog(void*, const char* fmt, ...) {
 }
 
 }  // namespace
+
+bool Ngtcp2ByteLevel() { return GnutlsRndInterposed(); }
 
 ReadAction ReadErrorAction(Perspective perspective, int liberr) {
   const bool server = perspective == Perspective::kServer;
@@ -174,6 +179,7 @@ Ngtcp2Endpoint::Ngtcp2Endpoint(Perspective perspective,
       observer_(observer),
       rand_rng_(sim::Rng::ForStream(rng_seed, "ngtcp2/rand")),
       cid_rng_(sim::Rng::ForStream(rng_seed, "ngtcp2/cid")),
+      gnutls_random_(absl::StrCat("ngtcp2/gnutls/", rng_seed)),
       alarm_(scheduler, [this] { OnAlarm(); }) {
   conn_ref_.get_conn = &Callbacks::GetConn;
   conn_ref_.user_data = this;
@@ -184,6 +190,7 @@ Ngtcp2Endpoint::Ngtcp2Endpoint(Perspective perspective,
 }
 
 Ngtcp2Endpoint::~Ngtcp2Endpoint() {
+  tls::ScopedEnv env(&gnutls_random_, nullptr);
   alarm_.Cancel();
   if (registered_) network_->Unregister(options_.local);
   // The session refers to the connection through conn_ref_: free it first.
@@ -333,6 +340,7 @@ absl::Status Ngtcp2Endpoint::InitTls() {
 }
 
 absl::Status Ngtcp2Endpoint::Start() {
+  tls::ScopedEnv env(&gnutls_random_, nullptr);
   g_virtual_seconds =
       kVirtualEpochSeconds + scheduler_->Now().nanos() / 1'000'000'000;
   absl::Status status = network_->Register(options_.local, this);
@@ -581,6 +589,7 @@ absl::Status Ngtcp2Endpoint::CreateServerConnection(
 
 void Ngtcp2Endpoint::OnDatagram(sim::Datagram datagram) {
   if (stopped_) return;
+  tls::ScopedEnv env(&gnutls_random_, nullptr);
   g_virtual_seconds =
       kVirtualEpochSeconds + scheduler_->Now().nanos() / 1'000'000'000;
   ++datagrams_received_;
@@ -710,6 +719,7 @@ void Ngtcp2Endpoint::ArmAlarm() {
 
 void Ngtcp2Endpoint::OnAlarm() {
   if (stopped_) return;
+  tls::ScopedEnv env(&gnutls_random_, nullptr);
   g_virtual_seconds =
       kVirtualEpochSeconds + scheduler_->Now().nanos() / 1'000'000'000;
   if (state_ == State::kClosing || state_ == State::kDraining) {

@@ -20,20 +20,15 @@
 // endpoint).
 //
 // Determinism. Everything this endpoint decides is drawn from its seeded
-// sim::Rng streams: ngtcp2's rand callback (settings.rand_ctx), the
-// connection IDs and stateless-reset tokens (get_new_connection_id, the
-// client's first DCID/SCID, the server's SCID), PATH_CHALLENGE data and the
-// Retry token (our own format, no gnutls_rnd inside, unlike
-// ngtcp2_crypto_generate_retry_token). GnuTLS however draws the ClientHello
-// random, the X25519 key shares and any ticket material from gnutls_rnd, a
-// DRBG seeded from the kernel that GnuTLS 3.7 offers no public way to seed.
-// So only *event-level* determinism holds: the same seed gives the same
-// schedule, datagram sizes, packet types and verdicts (sizes are fixed with
-// X25519 and Ed25519, whose signatures are deterministic and fixed-length),
-// but not the same ciphertext bytes. The trace records sizes and events, not
-// bytes, so trace digests of a pair with an ngtcp2 side match run to run as
-// long as our own endpoint traces nothing derived from the peer's random
-// bytes; a pcap of the same seed differs byte-wise.
+// streams: ngtcp2's rand callback (settings.rand_ctx), the connection IDs
+// and stateless-reset tokens (get_new_connection_id, the client's first
+// DCID/SCID, the server's SCID), PATH_CHALLENGE data and the Retry token
+// (our own format, unlike ngtcp2_crypto_generate_retry_token). GnuTLS draws
+// the ClientHello random, the X25519 key shares and any ticket material from
+// gnutls_rnd, which gnutls_rand_hook.h interposes: every call into
+// ngtcp2/GnuTLS runs inside a tls::ScopedEnv with this endpoint's
+// gnutls_random_ stream, so a pair with an ngtcp2 side is byte-for-byte
+// reproducible when GnutlsRndInterposed() (Ngtcp2ByteLevel()).
 //
 // The observer sees every datagram sent (with the encryption levels of its
 // coalesced packets, parsed from the long headers) and received, every packet
@@ -69,6 +64,7 @@
 #include "sim/random.h"
 #include "sim/scheduler.h"
 #include "sim/trace.h"
+#include "tls/random.h"
 
 namespace quicsim::endpoints {
 
@@ -124,6 +120,10 @@ enum class ReadAction {
   kClose,             // send CONNECTION_CLOSE: closed_sent, closing period
 };
 ReadAction ReadErrorAction(Perspective perspective, int liberr);
+
+// True when ngtcp2 sides are byte-for-byte reproducible in this process
+// (gnutls_rnd is interposed); otherwise event-level only.
+bool Ngtcp2ByteLevel();
 
 // One ngtcp2 connection at one simulated address; the common part of
 // Ngtcp2ClientEndpoint and Ngtcp2ServerEndpoint.
@@ -217,6 +217,9 @@ class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
   // Streams: ngtcp2's rand callback, connection IDs/tokens, challenges.
   sim::Rng rand_rng_;
   sim::Rng cid_rng_;
+  // What GnuTLS draws through gnutls_rnd (gnutls_rand_hook.h), installed
+  // around every call into ngtcp2/GnuTLS.
+  tls::ChaChaRandom gnutls_random_;
 
   ngtcp2_conn* conn_ = nullptr;
   ngtcp2_crypto_conn_ref conn_ref_;

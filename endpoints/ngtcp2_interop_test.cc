@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_format.h"
 #include "endpoints/endpoint.h"
+#include "endpoints/gnutls_rand_hook.h"
 #include "endpoints/handshake_pair.h"
 #include "endpoints/ngtcp2_endpoint.h"
 #include "gtest/gtest.h"
@@ -19,6 +20,7 @@
 #include "sim/network.h"
 #include "sim/scheduler.h"
 #include "sim/trace.h"
+#include "sim/wire_digest.h"
 #include "tls/context.h"
 #include "tls/test_pki.h"
 
@@ -237,6 +239,7 @@ struct ScenarioRun {
   explicit ScenarioRun(Direction direction, const Scenario& scenario,
                        uint64_t seed)
       : network(&scheduler, seed, &trace) {
+    network.set_wire_digest(&wire);
     sim::LinkConfig link;
     link.delay = Duration::Millis(10);
     for (const char* name : {"c2s", "s2c"}) {
@@ -281,6 +284,7 @@ struct ScenarioRun {
   static inline bool dumped = false;
   sim::Scheduler scheduler;
   sim::TraceRecorder trace;
+  sim::WireDigest wire;
   sim::Network network;
   std::unique_ptr<InteropPair> pair;
 };
@@ -524,9 +528,30 @@ TEST_P(InteropTest, SameSeedSameVerdicts) {
     digests[i] = run.trace.DigestHex();
   }
   EXPECT_EQ(verdicts[0], verdicts[1]);
-  // GnuTLS randomness changes bytes, not sizes or schedule: the trace
-  // records sizes and events only, so the digests match too.
   EXPECT_EQ(digests[0], digests[1]);
+}
+
+// gnutls_rnd is interposed (gnutls_rand_hook.h): the same seed gives the same
+// bytes on the wire, GnuTLS's ClientHello random and key shares included;
+// another seed gives other bytes.
+TEST_P(InteropTest, SameSeedSameWireBytes) {
+  ASSERT_TRUE(GnutlsRndInterposed());
+  ASSERT_TRUE(Ngtcp2ByteLevel());
+  Scenario scenario;
+  scenario.loss = 0.2;
+  scenario.reorder = 0.2;
+  std::string wire[3];
+  std::string events[3];
+  const uint64_t seeds[3] = {21, 21, 22};
+  for (int i = 0; i < 3; ++i) {
+    ScenarioRun run(direction(), scenario, seeds[i]);
+    ExpectConfirmed(*run.pair);
+    wire[i] = run.wire.DigestHex();
+    events[i] = run.trace.DigestHex();
+  }
+  EXPECT_EQ(wire[0], wire[1]);
+  EXPECT_EQ(events[0], events[1]);
+  EXPECT_NE(wire[0], wire[2]);
 }
 
 INSTANTIATE_TEST_SUITE_P(

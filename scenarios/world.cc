@@ -776,12 +776,12 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
   result.wire_digest = wire.DigestHex();
   bool byte_level = true;
   for (const VariantPlan& plan : plans) {
-    // GnuTLS (under ngtcp2) draws from its own unseeded generator.
+    // An ngtcp2 side is byte-level when gnutls_rnd is interposed.
     byte_level =
         byte_level &&
         plan.contexts->client->determinism() == tls::Determinism::kByteLevel &&
         plan.contexts->server->determinism() == tls::Determinism::kByteLevel &&
-        !plan.ng_client && !plan.ng_server;
+        ((!plan.ng_client && !plan.ng_server) || endpoints::Ngtcp2ByteLevel());
   }
   result.determinism = byte_level ? trace::BYTE_LEVEL : trace::EVENT_LEVEL;
   for (int i = 0; i < pairs; ++i) {

@@ -445,6 +445,18 @@ std::optional<ngtcp2_cid> Ngtcp2Endpoint::ValidateRetryToken(
 }
 
 void Ngtcp2Endpoint::Accept(sim::Datagram& datagram) {
+  // RFC 9000 §6.1: a long-header packet of a version ngtcp2 does not
+  // support gets a Version Negotiation packet, as ngtcp2's example server
+  // does (ngtcp2_pkt_decode_version_cid says when).
+  ngtcp2_version_cid vc;
+  if (ngtcp2_pkt_decode_version_cid(
+          &vc, datagram.payload.data(), datagram.payload.size(),
+          options_.connection_id_length) == NGTCP2_ERR_VERSION_NEGOTIATION) {
+    remote_ = datagram.src;
+    remote_sa_ = ToSockaddr(remote_);
+    SendVersionNegotiation(vc);
+    return;
+  }
   ngtcp2_pkt_hd hd;
   const int rv =
       ngtcp2_accept(&hd, datagram.payload.data(), datagram.payload.size());
@@ -481,6 +493,24 @@ void Ngtcp2Endpoint::Accept(sim::Datagram& datagram) {
     return;
   }
   ReadDatagram(datagram);
+}
+
+void Ngtcp2Endpoint::SendVersionNegotiation(const ngtcp2_version_cid& vc) {
+  uint8_t unused_random;
+  cid_rng_.Fill(&unused_random, 1);
+  const uint32_t supported[] = {NGTCP2_PROTO_VER_V1};
+  uint8_t buf[NGTCP2_MAX_UDP_PAYLOAD_SIZE];
+  const ngtcp2_ssize n = ngtcp2_pkt_write_version_negotiation(
+      buf, sizeof(buf), unused_random, vc.scid, vc.scidlen, vc.dcid, vc.dcidlen,
+      supported, sizeof(supported) / sizeof(supported[0]));
+  if (n <= 0) {
+    Trace("datagram_dropped", "reason=write_version_negotiation_failed");
+    return;
+  }
+  ++version_negotiations_sent_;
+  Trace("version_negotiation_sent",
+        absl::StrFormat("offered=%08x", vc.version));
+  Transmit(buf, static_cast<size_t>(n), false);
 }
 
 void Ngtcp2Endpoint::SendRetry(const ngtcp2_pkt_hd& hd,

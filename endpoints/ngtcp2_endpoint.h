@@ -150,6 +150,11 @@ class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
   // Server: connection objects deleted at ngtcp2's request (ERR_DROP_CONN,
   // ERR_RETRY) before a fresh Initial was accepted.
   uint64_t connections_discarded() const { return connections_discarded_; }
+  // Server: Version Negotiation packets sent (a client offered a version
+  // ngtcp2 does not support).
+  uint64_t version_negotiations_sent() const {
+    return version_negotiations_sent_;
+  }
   // Called once when done() becomes true.
   void set_on_done(absl::AnyInvocable<void()> on_done) override {
     on_done_ = std::move(on_done);
@@ -174,6 +179,7 @@ class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
   static ngtcp2_callbacks CommonCallbacks();
   // Server: handles a datagram before the connection exists.
   void Accept(sim::Datagram& datagram);
+  void SendVersionNegotiation(const ngtcp2_version_cid& vc);
   void SendRetry(const ngtcp2_pkt_hd& hd, const sim::Address& client);
   void DiscardServerConnection(int liberr, const sim::Datagram& datagram);
   void DropConnection(int liberr);
@@ -245,6 +251,7 @@ class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
   // Set once ngtcp2 asked for a Retry (ERR_RETRY) though options.retry is off.
   bool retry_required_ = false;
   uint64_t connections_discarded_ = 0;
+  uint64_t version_negotiations_sent_ = 0;
 
   // The stored CONNECTION_CLOSE datagram (closing period).
   std::vector<uint8_t> close_datagram_;

@@ -237,6 +237,10 @@ absl::StatusOr<SeedResult> FakeSeedRunner::RunSeed(
   }
   if (options_.nondeterministic) absl::StrAppend(&canonical, calls_);
   result.events_digest = Sha256Hex(canonical);
+  result.wire_digest = Sha256Hex(
+      absl::StrCat("wire\n", canonical,
+                   options_.nondeterministic_wire ? absl::StrCat(calls_) : ""));
+  if (options_.byte_level) result.determinism = trace::BYTE_LEVEL;
   result.events_processed = events.size();
   result.end_time = events.empty()
                         ? sim::Time::Zero()

@@ -26,6 +26,11 @@ class FakeSeedRunner : public SeedRunner {
                                                              {"c2s", 2}};
     // Make every call's digest differ (to test --check_determinism).
     bool nondeterministic = false;
+    // Report byte-level determinism with a wire digest of the events (the
+    // real runner's class for every scenario configuration).
+    bool byte_level = false;
+    // Make every call's wire digest differ, events unchanged.
+    bool nondeterministic_wire = false;
   };
 
   FakeSeedRunner() = default;

@@ -126,6 +126,67 @@ TEST(SuiteTest, CheckDeterminismCatchesADifferingDigest) {
   EXPECT_TRUE(report->ok());
 }
 
+// --check_determinism compares what the configuration's class promises:
+// wire bytes for a byte-level class, events only for an event-level one.
+TEST(SuiteTest, CheckDeterminismComparesWireBytesOnlyAtByteLevel) {
+  for (bool byte_level : {true, false}) {
+    FakeSeedRunner::Options fake;
+    fake.byte_level = byte_level;
+    fake.nondeterministic_wire = true;
+    FakeSeedRunner runner(fake);
+    SuiteOptions options;
+    options.seed_count = 3;
+    options.check_determinism = true;
+    absl::StatusOr<SuiteReport> report = RunSuite(runner, Lossy(0), options);
+    ASSERT_TRUE(report.ok());
+    if (byte_level) {
+      EXPECT_EQ(report->summary.violations().at("determinism"), 3);
+    } else {
+      EXPECT_TRUE(report->ok());
+    }
+  }
+}
+
+// Replay holds a trace to its recorded class: a byte-level trace reproduces
+// only with the same wire bytes and only by a run of the same class.
+TEST(ReplayTest, ByteLevelTraceNeedsTheSameWireBytes) {
+  FakeSeedRunner::Options fake;
+  fake.byte_level = true;
+  FakeSeedRunner runner(fake);
+  trace::Trace recorded = FailingTrace(runner, Lossy(0.3));
+  ASSERT_EQ(recorded.determinism(), trace::BYTE_LEVEL);
+  absl::StatusOr<ReplayReport> report = ReplayTrace(runner, recorded);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->byte_for_byte) << report->text;
+  EXPECT_THAT(report->text, HasSubstr("REPRODUCES byte for byte"));
+
+  trace::Trace tampered = recorded;
+  tampered.mutable_digests()->set_wire(std::string(64, '0'));
+  report = ReplayTrace(runner, tampered);
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->reproduced);
+  EXPECT_THAT(report->text, HasSubstr("DIVERGES"));
+  EXPECT_THAT(report->text, HasSubstr("wire digest"));
+
+  // Replayed by a build that runs the configuration at event level only.
+  FakeSeedRunner event_level;
+  report = ReplayTrace(event_level, recorded);
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->reproduced) << report->text;
+}
+
+TEST(ReplayTest, EventLevelTraceIsReproducedByItsEvents) {
+  FakeSeedRunner runner;
+  trace::Trace recorded = FailingTrace(runner, Lossy(0.3));
+  ASSERT_EQ(recorded.determinism(), trace::EVENT_LEVEL);
+  recorded.mutable_digests()->set_wire(std::string(64, '0'));
+  absl::StatusOr<ReplayReport> report = ReplayTrace(runner, recorded);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->reproduced) << report->text;
+  EXPECT_FALSE(report->byte_for_byte);
+  EXPECT_THAT(report->text, HasSubstr("REPRODUCES event for event"));
+}
+
 TEST(SuiteTest, ShardsRunDisjointSeedsThatCoverAll) {
   FakeSeedRunner runner;
   std::vector<uint64_t> all;

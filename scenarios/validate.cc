@@ -39,7 +39,8 @@ constexpr Cap kIntegerCaps[] = {
     {"Impairments.loss_max_burst", uint64_t{1} << 24},
     {"ScriptedDrop.nth", uint64_t{1} << 48},
     {"ScriptedDrop.count", uint64_t{1} << 24},
-    {"Corrupt.bits", 65535 * 8},
+    // Positions are drawn distinct by rejection: k must stay small.
+    {"Corrupt.bits", 256},
     {"Corrupt.max_burst", uint64_t{1} << 24},
     {"CertificateSpec.chain_length", 16},
     {"CertificateSpec.leaf_padding_bytes", 16384},

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -84,13 +85,19 @@ sim::Decision ToDecision(const FaultKey& k, const ExhaustiveOptions& options) {
   return d;
 }
 
-// The bit a CORRUPT fault flips: drawn from the run's seed, per datagram.
+// The bit a CORRUPT fault flips: drawn from the run's seed, per datagram,
+// within the first kCorruptWindow bytes (a long header's flags, version,
+// connection IDs, token and length). A flipped bit further on only makes
+// the AEAD fail, which a DROP already covers; one in the header can derive
+// the wrong keys, change the version or misroute the packet.
+constexpr size_t kCorruptWindow = 24;
 uint32_t CorruptBit(uint64_t seed, const std::string& link, uint64_t index,
                     size_t payload_size) {
   if (payload_size == 0) return 0;
   sim::Rng rng = sim::Rng::ForStream(
       seed, absl::StrCat("explore/corrupt/", link, "/", index));
-  return static_cast<uint32_t>(rng.Uniform(payload_size * 8));
+  return static_cast<uint32_t>(
+      rng.Uniform(std::min(payload_size, kCorruptWindow) * 8));
 }
 
 std::string OutcomeOf(const SeedResult& result) {

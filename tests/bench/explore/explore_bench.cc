@@ -4,7 +4,7 @@
 // The two strategies alternate round by round (the machines' speed wanders)
 // and the figure is the median of the per-round ratios.
 //
-//   bazel run --config=opt //tests/bench/explore:explore_bench -- [ROUNDS]
+//   bazel run //tests/bench/explore:explore_bench -- [ROUNDS]
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>

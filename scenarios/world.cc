@@ -21,6 +21,7 @@
 #include "endpoints/handshake_pair.h"
 #include "endpoints/ngtcp2_endpoint.h"
 #include "endpoints/verdict.h"
+#include "scenarios/runner/decision_proto.h"
 #include "scenarios/scenario_loader.h"
 #include "scenarios/validate.h"
 #include "sim/link.h"
@@ -69,27 +70,27 @@ int PairOfActor(absl::string_view actor) {
   return pair;
 }
 
-tools::VerdictKind KindOf(endpoints::Verdict::Kind kind) {
+VerdictKind KindOf(endpoints::Verdict::Kind kind) {
   using K = endpoints::Verdict::Kind;
   switch (kind) {
     case K::kNone:
-      return tools::VerdictKind::kNone;
+      return VerdictKind::kNone;
     case K::kConfirmed:
-      return tools::VerdictKind::kConfirmed;
+      return VerdictKind::kConfirmed;
     case K::kClosedSent:
-      return tools::VerdictKind::kClosedSent;
+      return VerdictKind::kClosedSent;
     case K::kClosedReceived:
-      return tools::VerdictKind::kClosedReceived;
+      return VerdictKind::kClosedReceived;
     case K::kTimedOut:
-      return tools::VerdictKind::kTimedOut;
+      return VerdictKind::kTimedOut;
     case K::kAborted:
-      return tools::VerdictKind::kAborted;
+      return VerdictKind::kAborted;
   }
-  return tools::VerdictKind::kNone;
+  return VerdictKind::kNone;
 }
 
-tools::Verdict ToolsVerdict(const endpoints::Verdict& v) {
-  tools::Verdict out;
+Verdict ToolsVerdict(const endpoints::Verdict& v) {
+  Verdict out;
   out.kind = KindOf(v.kind);
   out.error_code = v.code;
   out.handshake_time = v.elapsed;
@@ -353,65 +354,6 @@ DatagramKinds ClassifyDatagram(absl::Span<const uint8_t> p) {
   return k;
 }
 
-std::optional<sim::Decision> DecisionFromProto(
-    const trace::NetworkDecision& d) {
-  if (d.index() == 0) return std::nullopt;
-  sim::Decision out;
-  out.link = d.link();
-  out.index = d.index() - 1;
-  out.reason = d.reason();
-  switch (d.action()) {
-    case trace::NetworkDecision::DROP:
-      out.action = sim::Action::kDrop;
-      break;
-    case trace::NetworkDecision::DUPLICATE:
-      out.action = sim::Action::kDuplicate;
-      out.copies = d.params().copies() != 0 ? d.params().copies() : 1;
-      break;
-    case trace::NetworkDecision::REORDER:
-      out.action = sim::Action::kReorder;
-      out.delay = Duration::Nanos(d.params().extra_delay_ns());
-      out.until_next = d.params().until_next();
-      break;
-    case trace::NetworkDecision::CORRUPT:
-      out.action = sim::Action::kCorrupt;
-      out.bits.assign(d.params().bit_positions().begin(),
-                      d.params().bit_positions().end());
-      break;
-    default:
-      return std::nullopt;
-  }
-  return out;
-}
-
-std::optional<trace::NetworkDecision> DecisionToProto(const sim::Decision& d) {
-  trace::NetworkDecision out;
-  out.set_link(d.link);
-  out.set_index(d.index + 1);
-  out.set_reason(d.reason);
-  switch (d.action) {
-    case sim::Action::kDrop:
-      out.set_action(trace::NetworkDecision::DROP);
-      break;
-    case sim::Action::kDuplicate:
-      out.set_action(trace::NetworkDecision::DUPLICATE);
-      out.mutable_params()->set_copies(d.copies);
-      break;
-    case sim::Action::kReorder:
-      out.set_action(trace::NetworkDecision::REORDER);
-      out.mutable_params()->set_extra_delay_ns(d.delay.nanos());
-      out.mutable_params()->set_until_next(d.until_next);
-      break;
-    case sim::Action::kCorrupt:
-      out.set_action(trace::NetworkDecision::CORRUPT);
-      for (uint32_t b : d.bits) out.mutable_params()->add_bit_positions(b);
-      break;
-    default:
-      return std::nullopt;
-  }
-  return out;
-}
-
 QuicsimSeedRunner::QuicsimSeedRunner() = default;
 QuicsimSeedRunner::~QuicsimSeedRunner() = default;
 
@@ -513,9 +455,8 @@ QuicsimSeedRunner::ContextsFor(const Scenario& scenario) {
   return &contexts_.emplace(key, std::move(contexts)).first->second;
 }
 
-absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
-    const Scenario& scenario, uint64_t seed,
-    const tools::RunSeedOptions& options) {
+absl::StatusOr<SeedResult> QuicsimSeedRunner::RunSeed(
+    const Scenario& scenario, uint64_t seed, const RunSeedOptions& options) {
   // A mixed population runs several variants; each has its own endpoint
   // configuration, TLS contexts and expectations.
   struct VariantPlan {
@@ -768,7 +709,7 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
   if (!start_status.ok()) return start_status;
   const bool stalled = scheduler.stalled();
 
-  tools::SeedResult result;
+  SeedResult result;
   result.seed = seed;
   result.events_processed = scheduler.events_run();
   result.end_time = scheduler.Now();
@@ -785,7 +726,7 @@ absl::StatusOr<tools::SeedResult> QuicsimSeedRunner::RunSeed(
   }
   result.determinism = byte_level ? trace::BYTE_LEVEL : trace::EVENT_LEVEL;
   for (int i = 0; i < pairs; ++i) {
-    tools::PairResult pr;
+    PairResult pr;
     pr.pair_index = i;
     const endpoints::HandshakePair* pair = slots[i].measured.get();
     if (pair != nullptr) {

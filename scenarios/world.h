@@ -14,12 +14,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "scenarios/runner/seed_runner.h"
+#include "scenarios/runner/trace.pb.h"
 #include "scenarios/scenario.pb.h"
 #include "sim/impairment.h"
 #include "tls/context.h"
 #include "tls/test_pki.h"
-#include "tools/quicsim/seed_runner.h"
-#include "tools/quicsim/trace.pb.h"
 
 namespace quicsim::scenarios {
 
@@ -36,25 +36,16 @@ struct DatagramKinds {
 };
 DatagramKinds ClassifyDatagram(absl::Span<const uint8_t> payload);
 
-// trace::NetworkDecision (1-based index) <-> sim::Decision (0-based index).
-// Returns nullopt for decisions the other side cannot express (kDelay,
-// ACTION_UNSPECIFIED).
-std::optional<sim::Decision> DecisionFromProto(
-    const trace::NetworkDecision& decision);
-std::optional<trace::NetworkDecision> DecisionToProto(
-    const sim::Decision& decision);
-
 // Runs scenarios with quicsim's own QUIC endpoints; see the file comment.
 // TLS contexts are built once per distinct endpoint configuration and
 // reused across seeds.
-class QuicsimSeedRunner : public tools::SeedRunner {
+class QuicsimSeedRunner : public SeedRunner {
  public:
   QuicsimSeedRunner();
   ~QuicsimSeedRunner() override;
 
-  absl::StatusOr<tools::SeedResult> RunSeed(
-      const Scenario& scenario, uint64_t seed,
-      const tools::RunSeedOptions& options) override;
+  absl::StatusOr<SeedResult> RunSeed(const Scenario& scenario, uint64_t seed,
+                                     const RunSeedOptions& options) override;
   trace::BuildIdentity Identity() const override;
 
  private:

@@ -13,10 +13,6 @@
 namespace quicsim::scenarios {
 namespace {
 
-using tools::RunSeedOptions;
-using tools::SeedResult;
-using tools::VerdictKind;
-
 Scenario Parse(const std::string& text) {
   absl::StatusOr<Scenario> s = ParseScenario(text, "test.textproto");
   EXPECT_TRUE(s.ok()) << s.status();
@@ -96,7 +92,7 @@ TEST(QuicsimSeedRunnerTest, ScriptedDecisionsReproduceTheRecordedRun) {
   absl::StatusOr<SeedResult> clean = runner.RunSeed(scenario, 11, scripted);
   ASSERT_TRUE(clean.ok());
   EXPECT_NE(clean->events_digest, recorded->events_digest);
-  for (const tools::PairResult& p : clean->pairs) {
+  for (const PairResult& p : clean->pairs) {
     EXPECT_EQ(p.client.kind, VerdictKind::kConfirmed);
     EXPECT_EQ(p.client.handshake_time, sim::Duration::Millis(40));
   }
@@ -207,7 +203,7 @@ TEST(QuicsimSeedRunnerTest, ServerFaultClosesBothSidesWithItsCode) {
   )pb");
   absl::StatusOr<SeedResult> r = runner.RunSeed(scenario, 3, {});
   ASSERT_TRUE(r.ok());
-  for (const tools::PairResult& p : r->pairs) {
+  for (const PairResult& p : r->pairs) {
     EXPECT_EQ(p.server.kind, VerdictKind::kClosedSent);
     EXPECT_EQ(p.server.error_code, 0x178u);
     EXPECT_EQ(p.client.kind, VerdictKind::kClosedReceived);
@@ -228,7 +224,7 @@ TEST(QuicsimSeedRunnerTest, NgtcpServerConfirmsWithOurClient) {
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->wire_digest, r->wire_digest);
   EXPECT_EQ(again->events_digest, r->events_digest);
-  for (const tools::PairResult& p : r->pairs) {
+  for (const PairResult& p : r->pairs) {
     EXPECT_EQ(p.client.kind, VerdictKind::kConfirmed);
     EXPECT_EQ(p.server.kind, VerdictKind::kConfirmed);
     EXPECT_TRUE(p.violations.empty());
@@ -280,7 +276,7 @@ TEST(QuicsimSeedRunnerTest, SharedBottleneckNamesTwoLinks) {
         << e.decision().link();
   }
   EXPECT_GT(decisions, 0);
-  for (const tools::PairResult& p : r->pairs) {
+  for (const PairResult& p : r->pairs) {
     EXPECT_EQ(p.client.kind, VerdictKind::kConfirmed);
   }
 }
@@ -312,25 +308,6 @@ TEST(ClassifyDatagramTest, VersionNegotiationRetryAndTruncation) {
     EXPECT_FALSE(k.handshake);
   }
   EXPECT_FALSE(ClassifyDatagram({}).initial);
-}
-
-TEST(DecisionConversionTest, RoundTripsWithOneBasedIndices) {
-  trace::NetworkDecision d;
-  d.set_link("pair/2/s2c");
-  d.set_index(4);
-  d.set_action(trace::NetworkDecision::CORRUPT);
-  d.set_reason("corrupt");
-  d.mutable_params()->add_bit_positions(17);
-  std::optional<sim::Decision> s = DecisionFromProto(d);
-  ASSERT_TRUE(s.has_value());
-  EXPECT_EQ(s->index, 3u);
-  EXPECT_EQ(s->action, sim::Action::kCorrupt);
-  EXPECT_EQ(s->bits, std::vector<uint32_t>{17});
-  std::optional<trace::NetworkDecision> back = DecisionToProto(*s);
-  ASSERT_TRUE(back.has_value());
-  EXPECT_EQ(back->SerializeAsString(), d.SerializeAsString());
-  d.set_index(0);  // not a valid 1-based index
-  EXPECT_FALSE(DecisionFromProto(d).has_value());
 }
 
 }  // namespace

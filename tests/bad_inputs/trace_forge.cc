@@ -13,7 +13,7 @@
 #include <string>
 
 #include "google/protobuf/text_format.h"
-#include "tools/quicsim/trace.pb.h"
+#include "scenarios/runner/trace.pb.h"
 #include "tools/quicsim/trace_io.h"
 
 int main(int argc, char** argv) {

@@ -115,9 +115,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     script.push_back(std::move(d));
   }
-  quicsim::tools::RunSeedOptions options;
+  quicsim::scenarios::RunSeedOptions options;
   options.scripted_decisions = script;
-  absl::StatusOr<quicsim::tools::SeedResult> result =
+  absl::StatusOr<quicsim::scenarios::SeedResult> result =
       quicsim::tools::RunJudgedSeed(*runner, scenario, 1, options);
   FUZZ_CHECK(result.ok());
   if (quicsim::tools::FirstFailingPair(*result) < 0) return 0;
@@ -129,7 +129,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   options.record_trace = true;
-  absl::StatusOr<quicsim::tools::SeedResult> traced =
+  absl::StatusOr<quicsim::scenarios::SeedResult> traced =
       quicsim::tools::RunJudgedSeed(*runner, scenario, 1, options);
   FUZZ_CHECK(traced.ok());
   const char* dir = std::getenv("QUICSIM_FUZZ_TRACE_DIR");

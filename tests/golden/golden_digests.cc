@@ -67,7 +67,8 @@ absl::StatusOr<GoldenCase> ComputeCase(const std::string& root,
   // One runner per case: TLS contexts (and their verdict caches) start
   // fresh, as in a `quicsim run` of this one seed.
   scenarios::QuicsimSeedRunner runner;
-  absl::StatusOr<tools::SeedResult> result = runner.RunSeed(*loaded, seed, {});
+  absl::StatusOr<scenarios::SeedResult> result =
+      runner.RunSeed(*loaded, seed, {});
   if (!result.ok()) return result.status();
   GoldenCase c;
   c.scenario = scenario;

@@ -16,15 +16,20 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "scenarios/runner/seed_runner.h"
 #include "scenarios/scenario_loader.h"
+#include "scenarios/world.h"
 #include "tools/quicsim/fake_seed_runner.h"
 #include "tools/quicsim/judged_run.h"
 #include "tools/quicsim/replay.h"
-#include "tools/quicsim/seed_runner.h"
 #include "tools/quicsim/trace_io.h"
 #include "tools/quicsim/trace_validate.h"
 
 namespace quicsim::tools {
+
+using scenarios::RunSeedOptions;
+using scenarios::SeedResult;
+using scenarios::SeedRunner;
 namespace {
 
 std::vector<std::string> TextprotosIn(const std::string& dir) {
@@ -97,7 +102,8 @@ int RoundTrip(SeedRunner& runner, const std::string& path, int seeds) {
 TEST(TraceRoundTripTest, EveryScenarioWithTheRealEndpoints) {
   const std::vector<std::string> files = AllScenarios();
   ASSERT_GE(files.size(), 40u);
-  std::unique_ptr<SeedRunner> runner = MakeDefaultSeedRunner();
+  std::unique_ptr<SeedRunner> runner =
+      std::make_unique<scenarios::QuicsimSeedRunner>();
   int checked = 0;
   for (const std::string& f : files) checked += RoundTrip(*runner, f, 2);
   EXPECT_EQ(checked, 2 * static_cast<int>(files.size()));

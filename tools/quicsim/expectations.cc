@@ -10,6 +10,12 @@
 #include "scenarios/scenario_loader.h"
 
 namespace quicsim::tools {
+
+using scenarios::OracleViolation;
+using scenarios::PairResult;
+using scenarios::Verdict;
+using scenarios::VerdictKind;
+using scenarios::VerdictKindName;
 namespace {
 
 using scenarios::Expectations;

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "scenarios/runner/seed_result.h"
 #include "scenarios/scenario.pb.h"
-#include "tools/quicsim/seed_result.h"
 
 namespace quicsim::tools {
 
@@ -24,7 +24,8 @@ bool OracleEnabled(const scenarios::Expectations& expect,
 
 // Appends the runner's oracle violations for `pair` and then drops every
 // violation whose oracle `expect` does not enable.
-void JudgePair(const scenarios::Expectations& expect, PairResult* pair);
+void JudgePair(const scenarios::Expectations& expect,
+               scenarios::PairResult* pair);
 
 }  // namespace quicsim::tools
 

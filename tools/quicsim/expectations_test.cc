@@ -6,6 +6,10 @@
 #include "gtest/gtest.h"
 
 namespace quicsim::tools {
+
+using scenarios::PairResult;
+using scenarios::Verdict;
+using scenarios::VerdictKind;
 namespace {
 
 using scenarios::Expectations;

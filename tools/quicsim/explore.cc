@@ -23,6 +23,13 @@
 #include "tools/quicsim/trace_io.h"
 
 namespace quicsim::tools {
+
+using scenarios::OracleViolation;
+using scenarios::PairResult;
+using scenarios::RunSeedOptions;
+using scenarios::SeedResult;
+using scenarios::SeedRunner;
+using scenarios::VerdictKindName;
 namespace {
 
 using Action = trace::NetworkDecision::Action;

@@ -26,10 +26,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "scenarios/runner/seed_runner.h"
+#include "scenarios/runner/trace.pb.h"
 #include "scenarios/scenario.pb.h"
 #include "sim/time.h"
-#include "tools/quicsim/seed_runner.h"
-#include "tools/quicsim/trace.pb.h"
 
 namespace quicsim::tools {
 
@@ -103,8 +103,8 @@ std::string FaultName(const trace::NetworkDecision& fault);
 // expectations) with `seed`. Errors: the scenario cannot run, or fork()
 // failed.
 absl::StatusOr<ExhaustiveReport> ExploreExhaustive(
-    SeedRunner& runner, const scenarios::Scenario& scenario, uint64_t seed,
-    const ExhaustiveOptions& options);
+    scenarios::SeedRunner& runner, const scenarios::Scenario& scenario,
+    uint64_t seed, const ExhaustiveOptions& options);
 
 // User + system CPU seconds of this process plus its waited-for children.
 double CpuSecondsWithChildren();

@@ -46,6 +46,8 @@ DEFINE_string(budget, "60s",
 DEFINE_uint64(runs, 0, "explore swarm: stop after this many runs (0: none)");
 
 namespace quicsim::tools {
+
+using scenarios::SeedRunner;
 namespace {
 
 constexpr int kExitOk = 0;

@@ -5,13 +5,13 @@
 
 #include <memory>
 
-#include "tools/quicsim/seed_runner.h"
+#include "scenarios/runner/seed_runner.h"
 
 namespace quicsim::tools {
 
 // Runs `quicsim explore` with the parsed flags. Returns the exit status: 0
 // nothing failed, 1 some schedule or swarm run failed, 2 bad input.
-int ExploreCommand(std::unique_ptr<SeedRunner> runner);
+int ExploreCommand(std::unique_ptr<scenarios::SeedRunner> runner);
 
 }  // namespace quicsim::tools
 

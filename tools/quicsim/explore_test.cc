@@ -8,6 +8,7 @@
 
 #include "gtest/gtest.h"
 #include "scenarios/scenario_loader.h"
+#include "scenarios/world.h"
 #include "sim/decision_hook.h"
 #include "tools/quicsim/judged_run.h"
 #include "tools/quicsim/replay.h"
@@ -15,6 +16,9 @@
 #include "tools/quicsim/trace_io.h"
 
 namespace quicsim::tools {
+
+using scenarios::RunSeedOptions;
+using scenarios::SeedRunner;
 namespace {
 
 scenarios::Scenario Clean(bool tight_deadline) {
@@ -49,7 +53,8 @@ class Counter : public sim::DecisionHook {
 };
 
 TEST(ExploreTest, ZeroFaultsRunsOnlyTheCleanSchedule) {
-  std::unique_ptr<SeedRunner> runner = MakeDefaultSeedRunner();
+  std::unique_ptr<SeedRunner> runner =
+      std::make_unique<scenarios::QuicsimSeedRunner>();
   ExhaustiveOptions options;
   options.max_faults = 0;
   absl::StatusOr<ExhaustiveReport> r =
@@ -60,7 +65,8 @@ TEST(ExploreTest, ZeroFaultsRunsOnlyTheCleanSchedule) {
 }
 
 TEST(ExploreTest, OneFaultRunsEveryKindOnEverySentDatagram) {
-  std::unique_ptr<SeedRunner> runner = MakeDefaultSeedRunner();
+  std::unique_ptr<SeedRunner> runner =
+      std::make_unique<scenarios::QuicsimSeedRunner>();
   Counter counter;
   RunSeedOptions o;
   o.scripted_decisions.emplace();
@@ -85,7 +91,8 @@ TEST(ExploreTest, OneFaultRunsEveryKindOnEverySentDatagram) {
 }
 
 TEST(ExploreTest, ForkAndRerunStrategiesAgreeScheduleForSchedule) {
-  std::unique_ptr<SeedRunner> runner = MakeDefaultSeedRunner();
+  std::unique_ptr<SeedRunner> runner =
+      std::make_unique<scenarios::QuicsimSeedRunner>();
   ExhaustiveOptions options;
   options.max_faults = 2;
   options.first_datagrams = 3;
@@ -116,7 +123,8 @@ TEST(ExploreTest, ForkAndRerunStrategiesAgreeScheduleForSchedule) {
 }
 
 TEST(ExploreTest, FailingTracesReplayByteForByteWithAtMostKDecisions) {
-  std::unique_ptr<SeedRunner> runner = MakeDefaultSeedRunner();
+  std::unique_ptr<SeedRunner> runner =
+      std::make_unique<scenarios::QuicsimSeedRunner>();
   ExhaustiveOptions options;
   options.max_faults = 2;
   options.first_datagrams = 2;
@@ -167,7 +175,8 @@ TEST(SwarmTest, ScenariosAreDeterministicAndVaried) {
 }
 
 TEST(SwarmTest, ShardsPartitionTheRunsAndResultsRepeat) {
-  std::unique_ptr<SeedRunner> runner = MakeDefaultSeedRunner();
+  std::unique_ptr<SeedRunner> runner =
+      std::make_unique<scenarios::QuicsimSeedRunner>();
   SwarmOptions options;
   options.seed = 3;
   options.max_runs = 30;

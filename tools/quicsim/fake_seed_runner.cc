@@ -13,6 +13,13 @@
 #include "tools/quicsim/trace_io.h"
 
 namespace quicsim::tools {
+
+using scenarios::PairResult;
+using scenarios::RunSeedOptions;
+using scenarios::SeedResult;
+using scenarios::Verdict;
+using scenarios::VerdictKind;
+using scenarios::VerdictKindName;
 namespace {
 
 using scenarios::EndpointConfig;

@@ -11,11 +11,11 @@
 #include <utility>
 #include <vector>
 
-#include "tools/quicsim/seed_runner.h"
+#include "scenarios/runner/seed_runner.h"
 
 namespace quicsim::tools {
 
-class FakeSeedRunner : public SeedRunner {
+class FakeSeedRunner : public scenarios::SeedRunner {
  public:
   struct Options {
     // Datagrams each pair sends per direction.
@@ -36,9 +36,9 @@ class FakeSeedRunner : public SeedRunner {
   FakeSeedRunner() = default;
   explicit FakeSeedRunner(Options options) : options_(std::move(options)) {}
 
-  absl::StatusOr<SeedResult> RunSeed(const scenarios::Scenario& scenario,
-                                     uint64_t seed,
-                                     const RunSeedOptions& options) override;
+  absl::StatusOr<scenarios::SeedResult> RunSeed(
+      const scenarios::Scenario& scenario, uint64_t seed,
+      const scenarios::RunSeedOptions& options) override;
   trace::BuildIdentity Identity() const override;
 
   // Seeds run so far (for tests).

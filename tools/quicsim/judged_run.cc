@@ -11,6 +11,12 @@
 
 namespace quicsim::tools {
 
+using scenarios::PairResult;
+using scenarios::PairResultToProto;
+using scenarios::RunSeedOptions;
+using scenarios::SeedResult;
+using scenarios::SeedRunner;
+
 absl::StatusOr<SeedResult> RunJudgedSeed(SeedRunner& runner,
                                          const scenarios::Scenario& scenario,
                                          uint64_t seed,

@@ -8,23 +8,22 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "scenarios/runner/seed_result.h"
+#include "scenarios/runner/seed_runner.h"
+#include "scenarios/runner/trace.pb.h"
 #include "scenarios/scenario.pb.h"
-#include "tools/quicsim/seed_result.h"
-#include "tools/quicsim/seed_runner.h"
-#include "tools/quicsim/trace.pb.h"
 
 namespace quicsim::tools {
 
 // Runs and judges `seed`. With options.record_trace the result's trace is
 // complete: scenario, seed, build, determinism, verdicts (after judging),
 // digests, pair_index (first failing pair or -1), and the script if any.
-absl::StatusOr<SeedResult> RunJudgedSeed(SeedRunner& runner,
-                                         const scenarios::Scenario& scenario,
-                                         uint64_t seed,
-                                         const RunSeedOptions& options);
+absl::StatusOr<scenarios::SeedResult> RunJudgedSeed(
+    scenarios::SeedRunner& runner, const scenarios::Scenario& scenario,
+    uint64_t seed, const scenarios::RunSeedOptions& options);
 
 // Index into result.pairs of the first pair with a violation, or -1.
-int FirstFailingPair(const SeedResult& result);
+int FirstFailingPair(const scenarios::SeedResult& result);
 
 // What "the same failure" means for shrinking: the sorted violated oracles
 // and both sides' verdict codes of one pair, e.g.
@@ -33,7 +32,8 @@ std::string FailureSignature(const trace::PairVerdict& verdict);
 
 // The signature of pair `pair_index` of `result`; empty if out of range or
 // the pair passed.
-std::string FailureSignatureOf(const SeedResult& result, int pair_index);
+std::string FailureSignatureOf(const scenarios::SeedResult& result,
+                               int pair_index);
 
 }  // namespace quicsim::tools
 

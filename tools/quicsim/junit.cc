@@ -9,6 +9,13 @@
 #include "absl/strings/strip.h"
 
 namespace quicsim::tools {
+
+using scenarios::OracleViolation;
+using scenarios::PairResult;
+using scenarios::SeedResult;
+using scenarios::Verdict;
+using scenarios::VerdictKind;
+using scenarios::VerdictKindName;
 namespace {
 
 bool XmlAllowed(uint32_t cp) {

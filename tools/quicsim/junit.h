@@ -10,7 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "tools/quicsim/seed_result.h"
+#include "scenarios/runner/seed_result.h"
 #include "tools/quicsim/sharding.h"
 
 namespace quicsim::tools {
@@ -43,10 +43,10 @@ std::string BuildJUnitXml(absl::string_view suite,
 // e.g. "pair 1: handshake_time: client took 1.059s, bound 100ms (client
 // CONFIRMED after 1.059s, server CONFIRMED after 1.039s; 1 more violation)".
 // Empty when no pair failed.
-std::string SeedFailureLine(const SeedResult& result);
+std::string SeedFailureLine(const scenarios::SeedResult& result);
 
 // Every violation of every failing pair with its verdicts, one per line.
-std::string SeedFailureDetails(const SeedResult& result);
+std::string SeedFailureDetails(const scenarios::SeedResult& result);
 
 // Where a trace written to TEST_UNDECLARED_OUTPUTS_DIR ends up after
 // `bazel test`: "bazel-testlogs/<package>/<test>[/shard_<i+1>_of_<n>]/

@@ -11,6 +11,10 @@
 #include "gtest/gtest.h"
 
 namespace quicsim::tools {
+
+using scenarios::PairResult;
+using scenarios::SeedResult;
+using scenarios::VerdictKind;
 namespace {
 
 TEST(XmlEscapeTest, MarkupAndWhitespace) {

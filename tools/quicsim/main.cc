@@ -30,8 +30,10 @@
 #include "absl/strings/str_split.h"
 #include "gflags/gflags.h"
 #include "google/protobuf/stubs/logging.h"
+#include "scenarios/runner/seed_runner.h"
 #include "scenarios/scenario_loader.h"
 #include "scenarios/validate.h"
+#include "scenarios/world.h"
 #include "sim/capture.h"
 #include "tools/export/keylog.h"
 #include "tools/export/ladder_html.h"
@@ -41,7 +43,6 @@
 #include "tools/quicsim/fake_seed_runner.h"
 #include "tools/quicsim/replay.h"
 #include "tools/quicsim/seed_filter.h"
-#include "tools/quicsim/seed_runner.h"
 #include "tools/quicsim/sharding.h"
 #include "tools/quicsim/shrink.h"
 #include "tools/quicsim/staged_files.h"
@@ -78,6 +79,10 @@ DEFINE_bool(progress, true, "run: show progress on stderr");
 DEFINE_bool(testonly_fake_runner, false, "(testing) use the fake runner");
 
 namespace quicsim::tools {
+
+using scenarios::RunSeedOptions;
+using scenarios::SeedResult;
+using scenarios::SeedRunner;
 namespace {
 
 constexpr int kExitOk = 0;
@@ -95,7 +100,7 @@ int BadInput(absl::string_view message) {
 
 std::unique_ptr<SeedRunner> MakeRunner() {
   if (FLAGS_testonly_fake_runner) return std::make_unique<FakeSeedRunner>();
-  return MakeDefaultSeedRunner();
+  return std::make_unique<scenarios::QuicsimSeedRunner>();
 }
 
 const char* GetEnv(const char* name) { return std::getenv(name); }
@@ -484,7 +489,7 @@ std::string HelpText(absl::string_view only_command) {
 }
 
 std::string VersionText() {
-  const trace::BuildIdentity id = MakeDefaultSeedRunner()->Identity();
+  const trace::BuildIdentity id = scenarios::QuicsimSeedRunner().Identity();
   return absl::StrCat("quicsim ", id.version(), " (BoringSSL API ",
                       id.boringssl_api_version(), ", runner ", id.runner(),
                       ")\n");

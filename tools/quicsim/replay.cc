@@ -11,6 +11,10 @@
 #include "tools/quicsim/trace_validate.h"
 
 namespace quicsim::tools {
+
+using scenarios::RunSeedOptions;
+using scenarios::SeedResult;
+using scenarios::SeedRunner;
 namespace {
 
 using google::protobuf::util::MessageDifferencer;

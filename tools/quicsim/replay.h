@@ -6,8 +6,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "tools/quicsim/seed_runner.h"
-#include "tools/quicsim/trace.pb.h"
+#include "scenarios/runner/seed_runner.h"
+#include "scenarios/runner/trace.pb.h"
 
 namespace quicsim::tools {
 
@@ -28,7 +28,7 @@ struct ReplayReport {
 inline constexpr int kReplayContextEvents = 3;
 
 // Replays `recorded`. Errors mean the run could not happen at all.
-absl::StatusOr<ReplayReport> ReplayTrace(SeedRunner& runner,
+absl::StatusOr<ReplayReport> ReplayTrace(scenarios::SeedRunner& runner,
                                          const trace::Trace& recorded);
 
 }  // namespace quicsim::tools

@@ -12,6 +12,10 @@
 #include "tools/quicsim/trace_validate.h"
 
 namespace quicsim::tools {
+
+using scenarios::RunSeedOptions;
+using scenarios::SeedResult;
+using scenarios::SeedRunner;
 namespace {
 
 // Splits `set` into `n` contiguous chunks of near-equal size.

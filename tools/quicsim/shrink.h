@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "tools/quicsim/seed_runner.h"
-#include "tools/quicsim/trace.pb.h"
+#include "scenarios/runner/seed_runner.h"
+#include "scenarios/runner/trace.pb.h"
 
 namespace quicsim::tools {
 
@@ -37,7 +37,7 @@ std::vector<size_t> DeltaDebug(
     int max_tests, bool* exhausted);
 
 // Shrinks `failing` (which must record a failure: pair_index >= 0).
-absl::StatusOr<ShrinkReport> ShrinkTrace(SeedRunner& runner,
+absl::StatusOr<ShrinkReport> ShrinkTrace(scenarios::SeedRunner& runner,
                                          const trace::Trace& failing,
                                          int max_runs);
 

@@ -17,6 +17,10 @@
 #include "tools/quicsim/trace_io.h"
 
 namespace quicsim::tools {
+
+using scenarios::RunSeedOptions;
+using scenarios::SeedResult;
+using scenarios::SeedRunner;
 namespace {
 
 bool SeedFailed(const SeedResult& result) {

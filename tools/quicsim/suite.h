@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "scenarios/runner/seed_runner.h"
 #include "scenarios/scenario.pb.h"
-#include "tools/quicsim/seed_runner.h"
 #include "tools/quicsim/sharding.h"
 #include "tools/quicsim/summary.h"
 
@@ -84,7 +84,7 @@ struct SuiteReport {
 // Runs the suite. Errors are setup problems (a seed the runner cannot run),
 // not failing pairs; a trace that cannot be written (or an unwritable trace
 // directory) is reported in trace_errors and the run continues.
-absl::StatusOr<SuiteReport> RunSuite(SeedRunner& runner,
+absl::StatusOr<SuiteReport> RunSuite(scenarios::SeedRunner& runner,
                                      const scenarios::Scenario& scenario,
                                      const SuiteOptions& options);
 

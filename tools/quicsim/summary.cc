@@ -11,6 +11,11 @@
 
 namespace quicsim::tools {
 
+using scenarios::OracleViolation;
+using scenarios::PairResult;
+using scenarios::SeedResult;
+using scenarios::VerdictKind;
+
 sim::Duration NearestRankPercentile(std::vector<sim::Duration> values,
                                     double p) {
   if (values.empty()) return sim::Duration::Zero();

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "scenarios/runner/seed_result.h"
 #include "sim/time.h"
-#include "tools/quicsim/seed_result.h"
 
 namespace quicsim::tools {
 
@@ -25,7 +25,7 @@ double ProcessCpuSeconds();
 class Summary {
  public:
   // Adds every pair of a judged seed.
-  void AddSeed(const SeedResult& result);
+  void AddSeed(const scenarios::SeedResult& result);
   void set_cpu_seconds(double seconds) { cpu_seconds_ = seconds; }
 
   int64_t seeds() const { return seeds_; }

@@ -9,6 +9,10 @@
 #include "tools/quicsim/progress.h"
 
 namespace quicsim::tools {
+
+using scenarios::PairResult;
+using scenarios::SeedResult;
+using scenarios::VerdictKind;
 namespace {
 
 using ::testing::HasSubstr;

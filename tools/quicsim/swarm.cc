@@ -15,6 +15,10 @@
 #include "tools/quicsim/trace_io.h"
 
 namespace quicsim::tools {
+
+using scenarios::RunSeedOptions;
+using scenarios::SeedResult;
+using scenarios::SeedRunner;
 namespace {
 
 using scenarios::EndpointConfig;

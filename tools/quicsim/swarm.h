@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "scenarios/runner/seed_runner.h"
 #include "scenarios/scenario.pb.h"
-#include "tools/quicsim/seed_runner.h"
 
 namespace quicsim::tools {
 
@@ -69,7 +69,7 @@ scenarios::Scenario SwarmScenario(const scenarios::Scenario& base,
                                   uint64_t seed, uint64_t run,
                                   std::string* knobs);
 
-absl::StatusOr<SwarmReport> ExploreSwarm(SeedRunner& runner,
+absl::StatusOr<SwarmReport> ExploreSwarm(scenarios::SeedRunner& runner,
                                          const scenarios::Scenario& base,
                                          const SwarmOptions& options);
 

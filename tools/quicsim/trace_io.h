@@ -12,7 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "tools/quicsim/trace.pb.h"
+#include "scenarios/runner/trace.pb.h"
 
 namespace quicsim::tools {
 

@@ -13,9 +13,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "scenarios/runner/seed_runner.h"
 #include "scenarios/scenario_loader.h"
+#include "scenarios/world.h"
 #include "tools/quicsim/explore.h"
-#include "tools/quicsim/seed_runner.h"
 
 namespace quicsim::tools {
 namespace {
@@ -42,7 +43,8 @@ int Main(int argc, char** argv) {
        "}",
        2, 8},
   };
-  std::unique_ptr<SeedRunner> runner = MakeDefaultSeedRunner();
+  std::unique_ptr<scenarios::SeedRunner> runner =
+      std::make_unique<scenarios::QuicsimSeedRunner>();
   std::printf("%-32s %10s %12s %12s %8s\n", "search", "schedules", "fork sch/s",
               "rerun sch/s", "ratio");
   for (const Case& c : cases) {

@@ -1,18 +1,18 @@
 // What one seed's run produces: a verdict per side of every pair, the oracle
 // violations, the digests and (when asked) the trace. The endpoint layer
 // fills these; the runner library judges and summarises them.
-#ifndef QUICSIM_TOOLS_QUICSIM_SEED_RESULT_H_
-#define QUICSIM_TOOLS_QUICSIM_SEED_RESULT_H_
+#ifndef QUICSIM_SCENARIOS_RUNNER_SEED_RESULT_H_
+#define QUICSIM_SCENARIOS_RUNNER_SEED_RESULT_H_
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "scenarios/runner/trace.pb.h"
 #include "sim/time.h"
-#include "tools/quicsim/trace.pb.h"
 
-namespace quicsim::tools {
+namespace quicsim::scenarios {
 
 // How one side of a connection ended.
 enum class VerdictKind {
@@ -92,6 +92,6 @@ struct SeedResult {
 trace::SideVerdict VerdictToProto(const Verdict& verdict);
 trace::PairVerdict PairResultToProto(const PairResult& pair);
 
-}  // namespace quicsim::tools
+}  // namespace quicsim::scenarios
 
-#endif  // QUICSIM_TOOLS_QUICSIM_SEED_RESULT_H_
+#endif  // QUICSIM_SCENARIOS_RUNNER_SEED_RESULT_H_

@@ -1,6 +1,6 @@
-#include "tools/quicsim/seed_result.h"
+#include "scenarios/runner/seed_result.h"
 
-namespace quicsim::tools {
+namespace quicsim::scenarios {
 
 const char* VerdictKindName(VerdictKind kind) {
   switch (kind) {
@@ -60,4 +60,4 @@ trace::PairVerdict PairResultToProto(const PairResult& pair) {
   return out;
 }
 
-}  // namespace quicsim::tools
+}  // namespace quicsim::scenarios

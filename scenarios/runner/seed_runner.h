@@ -1,8 +1,9 @@
-// The interface between the runner library (run, replay, shrink) and whatever
-// simulates the pairs: the endpoint layer implements SeedRunner and defines
-// MakeDefaultSeedRunner() in its own target; the quicsim binary links one.
-#ifndef QUICSIM_TOOLS_QUICSIM_SEED_RUNNER_H_
-#define QUICSIM_TOOLS_QUICSIM_SEED_RUNNER_H_
+// The interface between the runner library (tools/quicsim: run, replay,
+// shrink, explore) and whatever simulates the pairs. The real implementation
+// is scenarios::QuicsimSeedRunner (scenarios/world.h); the quicsim binary
+// constructs it in its main().
+#ifndef QUICSIM_SCENARIOS_RUNNER_SEED_RUNNER_H_
+#define QUICSIM_SCENARIOS_RUNNER_SEED_RUNNER_H_
 
 #include <cstdint>
 #include <memory>
@@ -11,14 +12,14 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "scenarios/runner/seed_result.h"
+#include "scenarios/runner/trace.pb.h"
 #include "scenarios/scenario.pb.h"
 #include "sim/capture.h"
 #include "sim/decision_hook.h"
 #include "sim/trace.h"
-#include "tools/quicsim/seed_result.h"
-#include "tools/quicsim/trace.pb.h"
 
-namespace quicsim::tools {
+namespace quicsim::scenarios {
 
 // Per-call options of SeedRunner::RunSeed.
 struct RunSeedOptions {
@@ -58,11 +59,6 @@ class SeedRunner {
   virtual trace::BuildIdentity Identity() const = 0;
 };
 
-// The runner the quicsim binary uses. Defined by whichever target the binary
-// links: //tools/quicsim:unavailable_seed_runner until the endpoint layer
-// provides the real one.
-std::unique_ptr<SeedRunner> MakeDefaultSeedRunner();
+}  // namespace quicsim::scenarios
 
-}  // namespace quicsim::tools
-
-#endif  // QUICSIM_TOOLS_QUICSIM_SEED_RUNNER_H_
+#endif  // QUICSIM_SCENARIOS_RUNNER_SEED_RUNNER_H_

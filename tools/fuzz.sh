@@ -16,7 +16,8 @@ for arg in "$@"; do
 done
 
 output_base="${QUICSIM_FUZZ_OUTPUT_BASE:-/root/.cache/bazel-ob-fuzz}"
-targets=(packet_header frames transport_parameters initial_open endpoint_datagram schedule)
+targets=(packet_header frames transport_parameters initial_open endpoint_datagram
+  schedule scenario trace endpoint_frames)
 
 # --config=fuzz sets the sanitizer flags; CC/CXX must reach the C++ toolchain
 # autoconfiguration, which reads the repository environment (--repo_env).

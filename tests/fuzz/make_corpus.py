@@ -71,3 +71,27 @@ with open(os.path.join(d, "README.md"), "w") as f:
     f.write("Seeds for the future whole-endpoint fuzz target (datagrams fed "
             "to a server endpoint). One datagram per file.\n")
 write("endpoint_datagram", "rfc9001_a2_client_initial", client)
+
+# endpoint_frames: byte 0 = target (bit 0: server) | level << 1 | flags,
+# byte 1 = point (datagrams the target received first) | pn offset << 3,
+# then the plaintext frames of the injected packet (see the fuzzer).
+frame_sets = {
+    "ping": bytes.fromhex("01"),
+    "ack": bytes.fromhex("02" "05" "00" "00" "05"),  # largest 5, range 5
+    "crypto": bytes.fromhex("06" "00" "08") + b"\x16\x03\x03\x00\x04abc",
+    "crypto_far": bytes.fromhex("06" "4400" "04") + b"\x14\x00\x00\x00",
+    "close": bytes.fromhex("1c" "0a" "00" "03") + b"bye",
+    "stream": bytes.fromhex("0f" "00" "00" "05") + b"GET /",
+    "misc": bytes.fromhex(
+        "1e" "01" "0400" "05" "1000" "07" "0474" "6f6b" "1801000408090a0b"
+    ) + bytes(16) + bytes.fromhex("1d2a00"),
+}
+for target, tname in ((0, "client"), (1, "server")):
+    for level, lname in ((0, "initial"), (1, "zerortt"), (2, "handshake"),
+                         (3, "onertt")):
+        for fname, frames in frame_sets.items():
+            for point in (0, 2):
+                flags = 0x10 if target == 1 else 0  # pad client Initials
+                write("endpoint_frames",
+                      "%s_%s_%s_p%d" % (tname, lname, fname, point),
+                      bytes([target | level << 1 | flags, point]) + frames)

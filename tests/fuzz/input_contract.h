@@ -1,0 +1,43 @@
+// The bad-input contract the scenario and trace fuzz targets assert, and the
+// caps that keep one fuzz execution small.
+//
+// quicsim's contract for untrusted input (README, "Exit codes"): either a
+// bad-input rejection (exit 2) with exactly one line of message, or a valid
+// run. A fuzz target sees the library's Status instead of the exit code, so
+// a rejection is a non-OK Status whose message is one non-empty line.
+#ifndef QUICSIM_TESTS_FUZZ_INPUT_CONTRACT_H_
+#define QUICSIM_TESTS_FUZZ_INPUT_CONTRACT_H_
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "scenarios/scenario.pb.h"
+
+namespace quicsim::fuzz {
+
+// Pairs per run, events per run and virtual time per run in a fuzz
+// execution: a fuzzer's scenario is capped to these after validation, the
+// way `quicsim run --pairs=N` overrides the file.
+inline constexpr uint32_t kMaxFuzzPairs = 2;
+inline constexpr uint64_t kMaxFuzzEvents = 10000;
+inline constexpr int64_t kMaxFuzzVirtualSeconds = 30;
+
+// Aborts (a fuzzer finding) unless `status` is a rejection that the CLI
+// would print as its one-line exit-2 message: non-OK, a non-empty message
+// without a line break or NUL. When `filename` is non-empty the message must
+// also name it (the loader's "FILE:LINE:COL: ..." / "FILE: field: ...").
+void CheckRejection(const absl::Status& status, absl::string_view filename);
+
+// Caps a validated scenario to the fuzz budget above (pairs, max_events,
+// max_virtual_time); every other field is left as the input had it.
+void CapScenario(scenarios::Scenario* scenario);
+
+// Drops protobuf's own log lines (e.g. "invalid UTF-8" while parsing): the
+// contract is about the returned Status, and a fuzzer printing a line per
+// execution slows down. Call once, from the first execution.
+void SilenceProtobufLogs();
+
+}  // namespace quicsim::fuzz
+
+#endif  // QUICSIM_TESTS_FUZZ_INPUT_CONTRACT_H_

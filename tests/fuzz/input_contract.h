@@ -4,7 +4,7 @@
 // quicsim's contract for untrusted input (README, "Exit codes"): either a
 // bad-input rejection (exit 2) with exactly one line of message, or a valid
 // run. A fuzz target sees the library's Status instead of the exit code, so
-// a rejection is a non-OK Status whose message is one non-empty line.
+// a rejection is a non-OK Status with a message.
 #ifndef QUICSIM_TESTS_FUZZ_INPUT_CONTRACT_H_
 #define QUICSIM_TESTS_FUZZ_INPUT_CONTRACT_H_
 
@@ -24,9 +24,10 @@ inline constexpr uint64_t kMaxFuzzEvents = 10000;
 inline constexpr int64_t kMaxFuzzVirtualSeconds = 30;
 
 // Aborts (a fuzzer finding) unless `status` is a rejection that the CLI
-// would print as its one-line exit-2 message: non-OK, a non-empty message
-// without a line break or NUL. When `filename` is non-empty the message must
-// also name it (the loader's "FILE:LINE:COL: ..." / "FILE: field: ...").
+// prints as its one-line exit-2 message (it escapes line breaks): non-OK,
+// with a non-empty message without NUL bytes. When `filename` is non-empty
+// the message must also name it (the loader's "FILE:LINE:COL: ..." /
+// "FILE: field: ...").
 void CheckRejection(const absl::Status& status, absl::string_view filename);
 
 // Caps a validated scenario to the fuzz budget above (pairs, max_events,

@@ -67,7 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     quicsim::fuzz::CheckRejection(report.status(), "");
     return 0;
   }
-  FUZZ_CHECK(report->seeds_run.size() == 1);
+  FUZZ_CHECK(report->seeds_run == 1);
 
   if (Fnv1a(data, size) % 16 != 0) return 0;
   tools::RunSeedOptions record;

@@ -1,11 +1,12 @@
 // Trace-file fuzz target: the input is a trace file's contents, or (when it
 // does not start with the trace header) a serialized trace payload that the
 // target puts behind a correct header, so that mutations reach the parser
-// and the replay instead of the checksum. It is decoded as `quicsim replay`
-// reads a file; the embedded scenario is validated like a scenario file; an
-// accepted trace is capped (input_contract.h) and replayed, script
-// included, on the real endpoints. Rejections must be one-line messages
-// naming the file; a replay must end in a report (reproduced or not).
+// and the replay instead of the checksum. It is decoded and validated as
+// `quicsim replay` reads a file (DecodeTrace + ValidateTrace, the embedded
+// scenario exactly like a scenario file); an accepted trace is capped
+// (input_contract.h) and replayed, script included, on the real endpoints.
+// Rejections must be one-line messages naming the file; a replay must end in a
+// report (reproduced or not).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -14,12 +15,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "scenarios/scenario_loader.h"
 #include "scenarios/world.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "tests/fuzz/input_contract.h"
 #include "tools/quicsim/replay.h"
 #include "tools/quicsim/trace_io.h"
+#include "tools/quicsim/trace_validate.h"
 
 namespace {
 
@@ -54,9 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     quicsim::fuzz::CheckRejection(trace.status(), kFileName);
     return 0;
   }
-  if (absl::Status s =
-          quicsim::scenarios::ValidateScenario(trace->scenario(), kFileName);
-      !s.ok()) {
+  // What ReadValidTraceFile does after reading the file.
+  if (absl::Status s = tools::ValidateTrace(*trace, kFileName); !s.ok()) {
     quicsim::fuzz::CheckRejection(s, kFileName);
     return 0;
   }

@@ -30,9 +30,10 @@ void CheckRejection(const absl::Status& status, absl::string_view filename) {
   std::abort();
 }
 
-void CapScenario(scenarios::Scenario* scenario) {
+void CapScenario(uint32_t input_hash, scenarios::Scenario* scenario) {
   scenarios::Population* population = scenario->mutable_population();
-  if (population->pairs() > kMaxFuzzPairs) population->set_pairs(kMaxFuzzPairs);
+  const uint32_t max_pairs = input_hash % 4 == 0 ? kMaxFuzzPairs : 1;
+  if (population->pairs() > max_pairs) population->set_pairs(max_pairs);
   scenarios::Limits* limits = scenario->mutable_limits();
   if (limits->max_events() == 0 || limits->max_events() > kMaxFuzzEvents) {
     limits->set_max_events(kMaxFuzzEvents);
@@ -50,6 +51,12 @@ void SilenceProtobufLogs() {
     return true;
   }();
   (void)silenced;
+}
+
+uint32_t InputHash(const uint8_t* data, size_t size) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < size; ++i) h = (h ^ data[i]) * 16777619u;
+  return h;
 }
 
 }  // namespace quicsim::fuzz

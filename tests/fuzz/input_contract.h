@@ -8,6 +8,7 @@
 #ifndef QUICSIM_TESTS_FUZZ_INPUT_CONTRACT_H_
 #define QUICSIM_TESTS_FUZZ_INPUT_CONTRACT_H_
 
+#include <cstddef>
 #include <cstdint>
 
 #include "absl/status/status.h"
@@ -18,10 +19,11 @@ namespace quicsim::fuzz {
 
 // Pairs per run, events per run and virtual time per run in a fuzz
 // execution: a fuzzer's scenario is capped to these after validation, the
-// way `quicsim run --pairs=N` overrides the file.
+// way `quicsim run --pairs=N` overrides the file. One input in four keeps
+// two pairs (variants, shared links); the rest run one.
 inline constexpr uint32_t kMaxFuzzPairs = 2;
-inline constexpr uint64_t kMaxFuzzEvents = 10000;
-inline constexpr int64_t kMaxFuzzVirtualSeconds = 30;
+inline constexpr uint64_t kMaxFuzzEvents = 4000;
+inline constexpr int64_t kMaxFuzzVirtualSeconds = 20;
 
 // Aborts (a fuzzer finding) unless `status` is a rejection that the CLI
 // prints as its one-line exit-2 message (it escapes line breaks): non-OK,
@@ -32,7 +34,11 @@ void CheckRejection(const absl::Status& status, absl::string_view filename);
 
 // Caps a validated scenario to the fuzz budget above (pairs, max_events,
 // max_virtual_time); every other field is left as the input had it.
-void CapScenario(scenarios::Scenario* scenario);
+// `input_hash` picks the inputs that keep two pairs.
+void CapScenario(uint32_t input_hash, scenarios::Scenario* scenario);
+
+// FNV-1a of the input, for per-input choices that must repeat.
+uint32_t InputHash(const uint8_t* data, size_t size);
 
 // Drops protobuf's own log lines (e.g. "invalid UTF-8" while parsing): the
 // contract is about the returned Status, and a fuzzer printing a line per

@@ -60,7 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     quicsim::fuzz::CheckRejection(s, kFileName);
     return 0;
   }
-  quicsim::fuzz::CapScenario(trace->mutable_scenario());
+  quicsim::fuzz::CapScenario(quicsim::fuzz::InputHash(data, size),
+                             trace->mutable_scenario());
   absl::StatusOr<tools::ReplayReport> report =
       tools::ReplayTrace(Runner(), *trace);
   if (!report.ok()) {

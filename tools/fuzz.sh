@@ -21,10 +21,13 @@ targets=(packet_header frames transport_parameters initial_open endpoint_datagra
 
 # --config=fuzz sets the sanitizer flags; CC/CXX must reach the C++ toolchain
 # autoconfiguration, which reads the repository environment (--repo_env).
+# No convenience symlinks: bazel-<workspace> pointing into this output base
+# would be loaded as packages by a later `bazel test //...`.
 bazel_flags=(
   --config=fuzz
   --repo_env=CC=clang-14
   --repo_env=CXX=clang++-14
+  --symlink_prefix=/
 )
 
 bazel --output_base="$output_base" build "${bazel_flags[@]}" \

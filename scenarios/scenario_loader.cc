@@ -177,7 +177,7 @@ class Validator {
       if (s != "TLS_AES_128_GCM_SHA256" && s != "TLS_AES_256_GCM_SHA384" &&
           s != "TLS_CHACHA20_POLY1305_SHA256") {
         Fail(absl::StrFormat("%s.cipher_suites[%d]", path, i),
-             absl::StrCat("unknown TLS 1.3 cipher suite \"", s, "\""));
+             absl::StrCat("unknown TLS 1.3 cipher suite ", Quoted(s)));
       }
     }
     if (!ep.cipher_suites().empty()) {
@@ -189,12 +189,13 @@ class Validator {
       const std::string& g = ep.groups(i);
       if (g != "X25519" && g != "P-256" && g != "P-384") {
         Fail(absl::StrFormat("%s.groups[%d]", path, i),
-             absl::StrCat("unknown group \"", g, "\" (X25519, P-256, P-384)"));
+             absl::StrCat("unknown group ", Quoted(g),
+                          " (X25519, P-256, P-384)"));
       }
       for (int j = 0; j < i; ++j) {
         if (ep.groups(j) == g) {
           Fail(absl::StrFormat("%s.groups[%d]", path, i),
-               absl::StrCat("\"", g, "\" is listed twice"));
+               absl::StrCat(Quoted(g), " is listed twice"));
         }
       }
     }
@@ -297,19 +298,19 @@ absl::StatusOr<sim::Duration> ParseScenarioDuration(absl::string_view text) {
   absl::Duration d;
   if (!absl::ParseDuration(text, &d)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text, "\" is not a duration (examples: \"750ms\", \"1.5s\")"));
+        Quoted(text), " is not a duration (examples: \"750ms\", \"1.5s\")"));
   }
   if (d == absl::InfiniteDuration() || d == -absl::InfiniteDuration()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("\"", text, "\" is infinite; leave the field empty"));
+        absl::StrCat(Quoted(text), " is infinite; leave the field empty"));
   }
   if (d < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("\"", text, "\" is negative"));
+        absl::StrCat(Quoted(text), " is negative"));
   }
   if (d > absl::Nanoseconds(kMaxScenarioDuration.nanos())) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text, "\" exceeds the longest duration a scenario may state, ",
+        Quoted(text), " exceeds the longest duration a scenario may state, ",
         kMaxScenarioDurationText,
         " (the virtual clock is 64-bit nanoseconds)"));
   }

@@ -153,6 +153,29 @@ TEST(ScenarioLoaderTest, DurationParsing) {
   EXPECT_FALSE(ParseScenarioDuration("5").ok());
 }
 
+// Found by the scenario fuzz target: a duration string holding a NUL (text
+// format "\0") was echoed raw, so the CLI's one-line message was cut at it;
+// terminal escapes went through the same way.
+TEST(ScenarioLoaderTest, ErrorsEscapeTheValuesTheyQuote) {
+  const std::string value("1\0ms\x1b[2J", 8);
+  absl::StatusOr<sim::Duration> d = ParseScenarioDuration(value);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().message().find('\0'), absl::string_view::npos);
+  EXPECT_EQ(d.status().message().find('\x1b'), absl::string_view::npos);
+  EXPECT_THAT(d.status().message(), HasSubstr("\"1\\x00ms\\x1b[2J\""));
+
+  absl::StatusOr<Scenario> s = ParseScenario(
+      "network { client_to_server { delay: \"1\\0ms\" } }\n"
+      "client { groups: \"X\\033[31m\" }\n"
+      "population { pairs: 1 }\n",
+      "f.textproto");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message().find('\0'), absl::string_view::npos);
+  EXPECT_THAT(s.status().message(),
+              HasSubstr("f.textproto: network.client_to_server.delay: "
+                        "\"1\\x00ms\" is not a duration"));
+}
+
 }  // namespace
 }  // namespace quicsim::scenarios
 

@@ -97,14 +97,6 @@ std::string EnumValueList(const EnumDescriptor& e) {
   return absl::StrJoin(names, ", ");
 }
 
-// Text safe to quote in a one-line message: non-printable and non-ASCII
-// bytes escaped, long values shortened.
-std::string Quoted(absl::string_view s) {
-  std::string out = absl::CHexEscape(s.substr(0, 40));
-  if (s.size() > 40) absl::StrAppend(&out, "...");
-  return absl::StrCat("\"", out, "\"");
-}
-
 class SchemaWalker {
  public:
   explicit SchemaWalker(absl::string_view filename) : filename_(filename) {}
@@ -314,6 +306,12 @@ sim::Duration PairStartOffset(const Scenario& scenario, uint64_t pair_index) {
   }
   return sim::Duration::Nanos(spacing.nanos() *
                               static_cast<int64_t>(pair_index));
+}
+
+std::string Quoted(absl::string_view s) {
+  std::string out = absl::CHexEscape(s.substr(0, 40));
+  if (s.size() > 40) absl::StrAppend(&out, "...");
+  return absl::StrCat("\"", out, "\"");
 }
 
 }  // namespace quicsim::scenarios

@@ -76,6 +76,11 @@ bool IsTextField(const google::protobuf::FieldDescriptor& field);
 absl::Status CheckSchemaRules(const google::protobuf::Message& message,
                               absl::string_view filename);
 
+// `s` as a message may quote it: in double quotes, non-printable and
+// non-ASCII bytes escaped (so a NUL or a terminal escape in a field cannot
+// cut or garble the one-line error), long values shortened.
+std::string Quoted(absl::string_view s);
+
 // Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code
 // points beyond U+10FFFF).
 bool IsValidUtf8(absl::string_view s);

@@ -27,7 +27,7 @@ constexpr absl::string_view kFileName = "fuzz.textproto";
 
 // One runner per process, renewed now and then: it caches TLS contexts per
 // distinct endpoint configuration, which a fuzzer would grow without bound.
-quicsim::tools::SeedRunner& Runner() {
+quicsim::scenarios::SeedRunner& Runner() {
   static std::unique_ptr<quicsim::scenarios::QuicsimSeedRunner> runner;
   static int uses = 0;
   if (runner == nullptr || ++uses % 64 == 0) {
@@ -65,11 +65,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(report->seeds_run == 1);
 
   if (hash / 4 % 16 != 0) return 0;
-  tools::RunSeedOptions record;
+  quicsim::scenarios::RunSeedOptions record;
   record.record_trace = true;
-  absl::StatusOr<tools::SeedResult> first = tools::RunJudgedSeed(
-      Runner(), *scenario, options.seed_base, tools::RunSeedOptions{});
-  absl::StatusOr<tools::SeedResult> traced =
+  absl::StatusOr<quicsim::scenarios::SeedResult> first = tools::RunJudgedSeed(
+      Runner(), *scenario, options.seed_base, quicsim::scenarios::RunSeedOptions{});
+  absl::StatusOr<quicsim::scenarios::SeedResult> traced =
       tools::RunJudgedSeed(Runner(), *scenario, options.seed_base, record);
   FUZZ_CHECK(first.ok() && traced.ok());
   FUZZ_CHECK(first->events_digest == traced->events_digest);

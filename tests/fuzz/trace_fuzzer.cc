@@ -27,7 +27,7 @@ namespace {
 constexpr absl::string_view kFileName = "fuzz.trace";
 
 // One runner per process, renewed now and then (see scenario_fuzzer.cc).
-quicsim::tools::SeedRunner& Runner() {
+quicsim::scenarios::SeedRunner& Runner() {
   static std::unique_ptr<quicsim::scenarios::QuicsimSeedRunner> runner;
   static int uses = 0;
   if (runner == nullptr || ++uses % 64 == 0) {

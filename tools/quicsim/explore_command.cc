@@ -187,6 +187,14 @@ int ExploreCommand(std::unique_ptr<SeedRunner> runner) {
   // One pair unless asked: pairs on their own links are independent, and
   // every extra pair multiplies the schedules.
   scenario->mutable_population()->set_pairs(FLAGS_pairs != 0 ? FLAGS_pairs : 1);
+  // The pair count from the flag passes the same rules as the file's.
+  if (absl::Status s = scenarios::ValidateScenario(
+          *scenario,
+          absl::StrCat(FLAGS_scenario, " with --pairs=",
+                       scenario->population().pairs()));
+      !s.ok()) {
+    return BadInput(std::string(s.message()));
+  }
   if (!FLAGS_keep_handshake_time) {
     scenario->mutable_expect()->clear_max_handshake_time();
     for (scenarios::Variant& v :

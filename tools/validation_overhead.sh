@@ -1,6 +1,7 @@
 #!/bin/bash
 # The validation layer's share of a suite's CPU work, in instructions
-# (cachegrind, no cache simulation): instructions of one ValidateScenario
+# (cachegrind, no cache simulation). Its own output base, and no
+# convenience symlinks (they would make //... descend into it): instructions of one ValidateScenario
 # call (difference of 1000 calls and none) against the instructions of the
 # whole `quicsim run` of the scenario. `run` validates once, at load.
 #
@@ -11,7 +12,7 @@ scenario="${1:-scenarios/shared_bottleneck.textproto}"
 output_base="${QUICSIM_BENCH_OUTPUT_BASE:-/root/.cache/bazel-ob-validation}"
 command -v valgrind >/dev/null ||
   { echo "validation_overhead.sh: valgrind missing; run tools/bootstrap.sh" >&2; exit 2; }
-bazel --output_base="$output_base" build --config=opt \
+bazel --output_base="$output_base" build --config=opt --symlink_prefix=/ \
   //tests/bench:validate_driver //tools/quicsim:quicsim
 bin="$(bazel --output_base="$output_base" info --config=opt bazel-bin 2>/dev/null)"
 work="$(mktemp -d /tmp/quicsim-validation.XXXXXX)"

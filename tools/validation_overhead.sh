@@ -1,9 +1,10 @@
 #!/bin/bash
 # The validation layer's share of a suite's CPU work, in instructions
-# (cachegrind, no cache simulation). Its own output base, and no
-# convenience symlinks (they would make //... descend into it): instructions of one ValidateScenario
+# (cachegrind, no cache simulation): instructions of one ValidateScenario
 # call (difference of 1000 calls and none) against the instructions of the
 # whole `quicsim run` of the scenario. `run` validates once, at load.
+# Builds --config=opt in its own output base without convenience symlinks
+# (a bazel-<dir> link into it would make //... descend there).
 #
 #   tools/validation_overhead.sh [SCENARIO]   (default: the 2,000-pair suite)
 set -euo pipefail

@@ -6,6 +6,7 @@
 #include <gnutls/x509.h>
 #include <ngtcp2/ngtcp2_crypto_gnutls.h>
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -98,8 +99,9 @@ ReadAction ReadErrorAction(Perspective perspective, int liberr) {
     case NGTCP2_ERR_RETRY:
     case NGTCP2_ERR_DROP_CONN:
       return server ? ReadAction::kDiscardAndAccept : ReadAction::kDrop;
-    case NGTCP2_ERR_AEAD_LIMIT_REACHED:
     case NGTCP2_ERR_RECV_VERSION_NEGOTIATION:
+      return server ? ReadAction::kDrop : ReadAction::kRestart;
+    case NGTCP2_ERR_AEAD_LIMIT_REACHED:
     case NGTCP2_ERR_IDLE_CLOSE:
       return ReadAction::kDrop;
     default:
@@ -143,6 +145,13 @@ struct Ngtcp2Endpoint::Callbacks {
   static int GetPathChallengeData(ngtcp2_conn*, uint8_t* data,
                                   void* user_data) {
     Self(user_data)->rand_rng_.Fill(data, NGTCP2_PATH_CHALLENGE_DATALEN);
+    return 0;
+  }
+  static int RecvVersionNegotiation(ngtcp2_conn*, const ngtcp2_pkt_hd*,
+                                    const uint32_t* sv, size_t nsv,
+                                    void* user_data) {
+    Ngtcp2Endpoint* self = Self(user_data);
+    self->offered_versions_.assign(sv, sv + nsv);
     return 0;
   }
   static int HandshakeCompleted(ngtcp2_conn*, void* user_data) {
@@ -388,14 +397,18 @@ absl::Status Ngtcp2Endpoint::StartClient() {
   ngtcp2_path path = Path();
   ngtcp2_callbacks callbacks = CommonCallbacks();
   callbacks.client_initial = ngtcp2_crypto_client_initial_cb;
+  callbacks.recv_version_negotiation = &Callbacks::RecvVersionNegotiation;
   callbacks.recv_retry = ngtcp2_crypto_recv_retry_cb;
   ngtcp2_settings settings;
   FillSettings(&settings);
   ngtcp2_transport_params params;
   FillTransportParams(&params);
+  const uint32_t version = options_.first_version != 0 && !restarted_
+                               ? options_.first_version
+                               : NGTCP2_PROTO_VER_V1;
   const int rv =
-      ngtcp2_conn_client_new(&conn_, &dcid, &scid, &path, NGTCP2_PROTO_VER_V1,
-                             &callbacks, &settings, &params, nullptr, this);
+      ngtcp2_conn_client_new(&conn_, &dcid, &scid, &path, version, &callbacks,
+                             &settings, &params, nullptr, this);
   if (rv != 0) {
     SetVerdict(Verdict::Kind::kAborted, 0x1, ngtcp2_strerror(rv));
     MarkDone();
@@ -563,6 +576,30 @@ void Ngtcp2Endpoint::DiscardServerConnection(int liberr,
   if (hd.token.len == 0) SendRetry(hd, datagram.src);
 }
 
+void Ngtcp2Endpoint::RestartAfterVersionNegotiation() {
+  // RFC 9000 §6.2: the client abandons the attempt and, as ngtcp2's example
+  // client does, starts a new one with a version the server listed. Once
+  // only; without v1 in the list the connection is gone.
+  const bool v1_offered =
+      std::find(offered_versions_.begin(), offered_versions_.end(),
+                NGTCP2_PROTO_VER_V1) != offered_versions_.end();
+  if (restarted_ || !v1_offered) {
+    DropConnection(NGTCP2_ERR_RECV_VERSION_NEGOTIATION);
+    return;
+  }
+  Trace("version_negotiation_received",
+        absl::StrFormat("versions=%d restart=v1", offered_versions_.size()));
+  restarted_ = true;
+  alarm_.Cancel();
+  tls_.reset();
+  ngtcp2_conn_del(conn_);
+  conn_ = nullptr;
+  const sim::Time first_start = start_time_;
+  absl::Status status = StartClient();
+  start_time_ = first_start;  // the verdict counts from the first attempt
+  if (!status.ok()) Trace("restart_failed", std::string(status.message()));
+}
+
 void Ngtcp2Endpoint::DropConnection(int liberr) {
   // The connection is gone without a CONNECTION_CLOSE (a client told to
   // drop it, an AEAD limit): its verdict is final now.
@@ -673,6 +710,9 @@ void Ngtcp2Endpoint::ReadDatagram(const sim::Datagram& datagram) {
         return;
       case ReadAction::kDrop:
         DropConnection(rv);
+        return;
+      case ReadAction::kRestart:
+        RestartAfterVersionNegotiation();
         return;
       case ReadAction::kClose:
         CloseWithLibError(rv);

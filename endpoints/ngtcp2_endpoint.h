@@ -106,6 +106,10 @@ struct Ngtcp2EndpointOptions {
   // Server: answer a token-less Initial with a Retry and validate the token
   // of the next one (RFC 9000 §8.1.2).
   bool retry = false;
+  // Client: the version of the first Initial (0: v1). An unsupported one
+  // draws a Version Negotiation, after which the client starts over with
+  // v1 if the server offers it.
+  uint32_t first_version = 0;
   Ngtcp2Faults faults;
 };
 
@@ -117,6 +121,9 @@ enum class ReadAction {
   kDiscardAndAccept,  // server: delete the connection object (a Retry for
                       // ERR_RETRY), accept the next Initial; no verdict
   kDrop,              // the connection is gone silently: final verdict
+  kRestart,           // client: Version Negotiation received; a new
+                      // connection attempt with a version the server
+                      // offered (RFC 9000 §6.2); no verdict
   kClose,             // send CONNECTION_CLOSE: closed_sent, closing period
 };
 ReadAction ReadErrorAction(Perspective perspective, int liberr);
@@ -183,6 +190,8 @@ class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
   void SendRetry(const ngtcp2_pkt_hd& hd, const sim::Address& client);
   void DiscardServerConnection(int liberr, const sim::Datagram& datagram);
   void DropConnection(int liberr);
+  // Client: a new connection attempt after Version Negotiation.
+  void RestartAfterVersionNegotiation();
   absl::Status CreateServerConnection(const ngtcp2_pkt_hd& hd,
                                       const ngtcp2_cid& original_dcid,
                                       bool validated_by_token);
@@ -252,6 +261,10 @@ class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
   bool retry_required_ = false;
   uint64_t connections_discarded_ = 0;
   uint64_t version_negotiations_sent_ = 0;
+  // Client: versions of the Version Negotiation packet received, and
+  // whether the client already started over once.
+  std::vector<uint32_t> offered_versions_;
+  bool restarted_ = false;
 
   // The stored CONNECTION_CLOSE datagram (closing period).
   std::vector<uint8_t> close_datagram_;

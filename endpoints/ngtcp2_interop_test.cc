@@ -413,13 +413,15 @@ TEST(Ngtcp2ReadErrorTest, EveryReturnCodeHasOneAction) {
   EXPECT_EQ(ReadErrorAction(s, NGTCP2_ERR_RETRY), A::kDiscardAndAccept);
   EXPECT_EQ(ReadErrorAction(c, NGTCP2_ERR_DROP_CONN), A::kDrop);
   EXPECT_EQ(ReadErrorAction(c, NGTCP2_ERR_RETRY), A::kDrop);
+  EXPECT_EQ(ReadErrorAction(c, NGTCP2_ERR_RECV_VERSION_NEGOTIATION),
+            A::kRestart);
+  EXPECT_EQ(ReadErrorAction(s, NGTCP2_ERR_RECV_VERSION_NEGOTIATION), A::kDrop);
   for (Perspective p : {s, c}) {
     EXPECT_EQ(ReadErrorAction(p, NGTCP2_ERR_DRAINING), A::kDraining);
     EXPECT_EQ(ReadErrorAction(p, NGTCP2_ERR_DISCARD_PKT), A::kIgnore);
     EXPECT_EQ(ReadErrorAction(p, NGTCP2_ERR_DECRYPT), A::kIgnore);
     EXPECT_EQ(ReadErrorAction(p, NGTCP2_ERR_AEAD_LIMIT_REACHED), A::kDrop);
-    EXPECT_EQ(ReadErrorAction(p, NGTCP2_ERR_RECV_VERSION_NEGOTIATION),
-              A::kDrop);
+
     for (int liberr :
          {NGTCP2_ERR_CRYPTO, NGTCP2_ERR_CALLBACK_FAILURE, NGTCP2_ERR_PROTO,
           NGTCP2_ERR_TRANSPORT_PARAM, NGTCP2_ERR_CLOSING, NGTCP2_ERR_NOMEM,

@@ -276,12 +276,6 @@ class Validator {
                         ".resumption.enabled"),
            "resumption is not supported with an NGTCP2 endpoint");
     }
-    // An ngtcp2 server answers an unknown version with Version Negotiation;
-    // the ngtcp2 client cannot be made to offer one.
-    if (ng_client && client.offer_unknown_version_first()) {
-      Fail("client.offer_unknown_version_first",
-           "an NGTCP2 client cannot offer an unknown version first");
-    }
   }
 
   absl::Status status() const { return status_; }

@@ -490,10 +490,9 @@ absl::StatusOr<SeedResult> QuicsimSeedRunner::RunSeed(
               absl::StrCat("fault ", Fault_Name(ep->fault()),
                            " cannot be injected into an NGTCP2 endpoint"));
       }
-      if (ep->resumption().enabled() || ep->offer_unknown_version_first()) {
+      if (ep->resumption().enabled()) {
         return absl::UnimplementedError(
-            "NGTCP2 endpoints support neither resumption nor version "
-            "negotiation here");
+            "NGTCP2 endpoints do not support resumption here");
       }
     }
     absl::StatusOr<const Contexts*> contexts = ContextsFor(plan.scenario);
@@ -632,6 +631,9 @@ absl::StatusOr<SeedResult> QuicsimSeedRunner::RunSeed(
       ng.idle_timeout =
           ng_client ? o.client.idle_timeout : o.server.connection.idle_timeout;
       ng.retry = ng_server && sv.retry();
+      if (ng_client && cl.offer_unknown_version_first()) {
+        ng.first_version = 0x1a2a3a4a;
+      }
       sim::Scheduler* sched = &scheduler;
       sim::Network* net_ptr = &network;
       sim::TraceSink* sink = &recorder;

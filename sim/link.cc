@@ -38,12 +38,6 @@ void Link::SetScript(std::vector<Decision> decisions) {
   scripted_ = true;
 }
 
-void Link::ClearScript() {
-  script_.clear();
-  script_pos_ = 0;
-  scripted_ = false;
-}
-
 Duration Link::SerializationDelay(uint64_t wire_bytes) const {
   if (config_.bandwidth_bps == 0) return Duration::Zero();
   const unsigned __int128 bits_ns =

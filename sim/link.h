@@ -92,8 +92,6 @@ class Link {
   // link's name or empty, and that are not `physical`) by index, instead of
   // consulting the impairments. Replaces any previous script.
   void SetScript(std::vector<Decision> decisions);
-  // Back to random mode.
-  void ClearScript();
   bool scripted() const { return scripted_; }
 
   // Keep every decision (impairment and physical) in decisions().

@@ -3,6 +3,8 @@
 # traces of failing seeds, replay, shrink, trace print, sharding env.
 set -u
 QUICSIM="$1"
+# The same command line over the fake runner.
+QUICSIM_FAKE="$2"
 D="tools/quicsim/testdata"
 OUT="${TEST_TMPDIR:-/tmp}/cli"
 rm -rf "$OUT" && mkdir -p "$OUT"
@@ -16,10 +18,10 @@ expect_exit() {
 }
 
 # Bad input: one line, exit 2.
-expect_exit 2 "$QUICSIM" run --testonly_fake_runner --scenario="$D/bad_syntax.textproto"
+expect_exit 2 "$QUICSIM_FAKE" run --scenario="$D/bad_syntax.textproto"
 [[ $(wc -l <"$OUT/stderr") == 1 ]] || fail "error is not one line"
 grep -q "bad_syntax.textproto:4:9: .*colour" "$OUT/stderr" || fail "no file:line:col: $(cat "$OUT/stderr")"
-expect_exit 2 "$QUICSIM" run --testonly_fake_runner --scenario=/nonexistent.textproto
+expect_exit 2 "$QUICSIM_FAKE" run --scenario=/nonexistent.textproto
 expect_exit 2 "$QUICSIM" frobnicate
 expect_exit 2 "$QUICSIM" replay /nonexistent.trace
 echo "not a trace" >"$OUT/foreign.trace"
@@ -30,13 +32,13 @@ grep -q "not a quicsim trace" "$OUT/stderr" || fail "foreign trace message"
 expect_exit 0 "$QUICSIM" run --progress=false --scenario="$D/fake_clean.textproto"
 
 # A passing scenario: exit 0, summary.
-expect_exit 0 "$QUICSIM" run --testonly_fake_runner --progress=false \
+expect_exit 0 "$QUICSIM_FAKE" run --progress=false \
   --scenario="$D/fake_clean.textproto" --check_determinism
 grep -q "confirmed  *90" "$OUT/stdout" || fail "summary: $(cat "$OUT/stdout")"
 grep -q "result  *PASS" "$OUT/stdout" || fail "no PASS"
 
 # A failing scenario: exit 1 and traces.
-expect_exit 1 "$QUICSIM" run --testonly_fake_runner --scenario="$D/fake_lossy.textproto" \
+expect_exit 1 "$QUICSIM_FAKE" run --scenario="$D/fake_lossy.textproto" \
   --trace_dir="$OUT"
 grep -q "VIOLATED verdicts_agree" "$OUT/stdout" || fail "no violation in summary"
 grep -q "^progress: 20/20 seeds" "$OUT/stderr" || fail "no plain progress lines"
@@ -45,35 +47,35 @@ TRACE=$(ls "$OUT"/fake_lossy-seed*.trace | head -1)
 ls "$OUT" | grep -q tmp && fail "temporary file left behind"
 
 # Seed base from the environment.
-QUICSIM_SEED_BASE=500 "$QUICSIM" run --testonly_fake_runner --progress=false \
+QUICSIM_SEED_BASE=500 "$QUICSIM_FAKE" run --progress=false \
   --scenario="$D/fake_clean.textproto" --seeds=2 >"$OUT/stdout" 2>&1
 grep -q "seeds 500..501" "$OUT/stdout" || fail "QUICSIM_SEED_BASE ignored: $(cat "$OUT/stdout")"
 # The flag wins over the environment.
-QUICSIM_SEED_BASE=500 "$QUICSIM" run --testonly_fake_runner --progress=false \
+QUICSIM_SEED_BASE=500 "$QUICSIM_FAKE" run --progress=false \
   --scenario="$D/fake_clean.textproto" --seeds=2 --seed_base=7 >"$OUT/stdout" 2>&1
 grep -q "seeds 7..8" "$OUT/stdout" || fail "--seed_base lost to env"
 
 # Sharding env and the status file.
 TEST_TOTAL_SHARDS=3 TEST_SHARD_INDEX=1 TEST_SHARD_STATUS_FILE="$OUT/status" \
-  "$QUICSIM" run --testonly_fake_runner --progress=false \
+  "$QUICSIM_FAKE" run --progress=false \
   --scenario="$D/fake_clean.textproto" >"$OUT/stdout" 2>&1 || fail "shard run"
 grep -q "seeds  *10$" "$OUT/stdout" || fail "shard ran wrong seed count: $(cat "$OUT/stdout")"
 [[ -f "$OUT/status" ]] || fail "shard status file not touched"
 
 # Replay, print, shrink.
-expect_exit 0 "$QUICSIM" replay --testonly_fake_runner "$TRACE"
+expect_exit 0 "$QUICSIM_FAKE" replay "$TRACE"
 grep -q "REPRODUCES" "$OUT/stdout" || fail "replay"
 expect_exit 0 "$QUICSIM" trace print "$TRACE"
 grep -q "VIOLATED verdicts_agree" "$OUT/stdout" || fail "trace print"
-expect_exit 0 "$QUICSIM" shrink --testonly_fake_runner "$TRACE"
+expect_exit 0 "$QUICSIM_FAKE" shrink "$TRACE"
 MIN="${TRACE%.trace}.min.trace"
 [[ -f "$MIN" ]] || fail "no minimal trace"
 grep -q -- "-> 2 " "$OUT/stdout" || fail "shrink did not reach the 2 trigger decisions: $(cat "$OUT/stdout")"
-expect_exit 0 "$QUICSIM" replay --testonly_fake_runner "$MIN"
+expect_exit 0 "$QUICSIM_FAKE" replay "$MIN"
 
 # A truncated trace: exit 2, clear message.
 head -c 100 "$TRACE" >"$OUT/cut.trace"
-expect_exit 2 "$QUICSIM" replay --testonly_fake_runner "$OUT/cut.trace"
+expect_exit 2 "$QUICSIM_FAKE" replay "$OUT/cut.trace"
 grep -q "truncated trace" "$OUT/stderr" || fail "truncation message: $(cat "$OUT/stderr")"
 # The worked example with the real endpoints: a failing seed's trace
 # replays, shrinks, and exports a capture Wireshark can decrypt.
@@ -120,7 +122,7 @@ done
 # reported, every seed runs, and the exit code is 2.
 LONG=$(printf 'n%.0s' $(seq 300))
 sed "s/^name: .*/name: \"$LONG\"/" "$D/fake_lossy.textproto" >"$OUT/long.textproto"
-expect_exit 2 "$QUICSIM" run --testonly_fake_runner --progress=false \
+expect_exit 2 "$QUICSIM_FAKE" run --progress=false \
   --scenario="$OUT/long.textproto" --trace_dir="$OUT/long"
 grep -q "^seeds  *20$" "$OUT/stdout" || fail "not every seed ran: $(cat "$OUT/stdout")"
 grep -q "^result" "$OUT/stdout" || fail "no summary after a write failure"
@@ -138,10 +140,10 @@ expect_exit 2 "$QUICSIM" export --pcap="$OUT/exp/x" --keylog="$OUT/exp/missing/d
 # shrink never overwrites its input, however the path is spelled.
 cp "$TRACE" "$OUT/input.trace"
 SUM=$(sha256sum <"$OUT/input.trace")
-expect_exit 2 "$QUICSIM" shrink --testonly_fake_runner --output="$OUT/input.trace" "$OUT/input.trace"
-expect_exit 2 "$QUICSIM" shrink --testonly_fake_runner --output="$OUT/./input.trace" "$OUT/input.trace"
+expect_exit 2 "$QUICSIM_FAKE" shrink --output="$OUT/input.trace" "$OUT/input.trace"
+expect_exit 2 "$QUICSIM_FAKE" shrink --output="$OUT/./input.trace" "$OUT/input.trace"
 ln -sf "$OUT/input.trace" "$OUT/link.trace"
-expect_exit 2 "$QUICSIM" shrink --testonly_fake_runner --output="$OUT/link.trace" "$OUT/input.trace"
+expect_exit 2 "$QUICSIM_FAKE" shrink --output="$OUT/link.trace" "$OUT/input.trace"
 [[ "$(sha256sum <"$OUT/input.trace")" == "$SUM" ]] || fail "shrink changed its input"
 
 echo PASS

@@ -7,6 +7,9 @@
 set -u
 QUICSIM="$1"
 SUITE="$2"
+# The same command line over the fake runner (the default of run()).
+QUICSIM_FAKE="$3"
+BIN="$QUICSIM_FAKE"
 D="tools/quicsim/testdata"
 OUT="${TEST_TMPDIR:-/tmp}/junit"
 rm -rf "$OUT" && mkdir -p "$OUT"
@@ -24,7 +27,7 @@ run() {
     XML_OUTPUT_FILE="$OUT/$name/test.xml" \
     TEST_UNDECLARED_OUTPUTS_DIR="$OUT/$name/outputs" \
     TEST_TARGET="//tools/quicsim:$name" "${envs[@]}" \
-    "$SUITE" "$QUICSIM" run --scenario="$scenario" --progress=false "$@" \
+    "$SUITE" "$BIN" run --scenario="$scenario" --progress=false "$@" \
     >"$OUT/$name/stdout" 2>"$OUT/$name/stderr"
   rc=$?
 }
@@ -56,7 +59,7 @@ PY
 }
 
 # A passing suite: every seed a passing test case.
-run clean "$D/fake_clean.textproto" -- --testonly_fake_runner
+run clean "$D/fake_clean.textproto" --
 [[ $rc == 0 ]] || fail "clean suite exit $rc"
 junit clean >"$OUT/clean.txt" || fail "clean XML: $(cat "$OUT/clean.txt")"
 [[ $(grep -c ' ok$' "$OUT/clean.txt") == 30 && $(wc -l <"$OUT/clean.txt") == 30 ]] ||
@@ -66,7 +69,7 @@ grep -q "^seed_100 ok$" "$OUT/clean.txt" && grep -q "^seed_129 ok$" "$OUT/clean.
 
 # A failing suite (the fake breaks some seeds): each failing seed its own
 # case with the summary line and the trace path, the others pass.
-run lossy "$D/fake_lossy.textproto" -- --testonly_fake_runner
+run lossy "$D/fake_lossy.textproto" --
 [[ $rc == 1 ]] || fail "lossy suite exit $rc"
 junit lossy >"$OUT/lossy.txt" || fail "lossy XML: $(cat "$OUT/lossy.txt")"
 failing=$(sed -n 's/^failing seed //p' "$OUT/lossy/stdout" | sort -n | tr '\n' ' ')
@@ -85,19 +88,21 @@ grep -q "text: pair .*VIOLATED verdicts_agree.* | trace: .* | replay: .*--test_f
   fail "failure text: $(grep text: "$OUT/lossy.txt" | head -2)"
 
 # The real endpoints on the worked example: handshake_time violations.
+BIN="$QUICSIM"
 run example scenarios/examples/failing.textproto -- --seeds=3
+BIN="$QUICSIM_FAKE"
 [[ $rc == 1 ]] || fail "example exit $rc"
 junit example >"$OUT/example.txt" || fail "example XML: $(cat "$OUT/example.txt")"
 grep -Eq "^seed_1 FAIL seed 1: pair [01]: handshake_time: (client|server) took [0-9.]+m?s, bound 100ms \(client CONFIRMED after [0-9.]+m?s, server CONFIRMED after [0-9.]+m?s(; [0-9]+ more violations?)?\); trace: bazel-testlogs/tools/quicsim/example/test.outputs/failing-seed1.trace$" \
   "$OUT/example.txt" || fail "example seed 1: $(cat "$OUT/example.txt")"
 
 # --test_filter: exactly the seeds named, whatever the suite's range.
-run only17 "$D/fake_lossy.textproto" TESTBRIDGE_TEST_ONLY=17 -- --testonly_fake_runner
+run only17 "$D/fake_lossy.textproto" TESTBRIDGE_TEST_ONLY=17 --
 junit only17 >"$OUT/only17.txt" || fail "only17 XML"
 [[ $(cut -d' ' -f1 "$OUT/only17.txt" | grep seed_) == seed_17 ]] ||
   fail "--test_filter=17 ran: $(cat "$OUT/only17.txt")"
 grep -q "^seeds  *1$" "$OUT/only17/stdout" || fail "summary: $(cat "$OUT/only17/stdout")"
-run list "$D/fake_clean.textproto" TESTBRIDGE_TEST_ONLY="3,9,12,100-104,seed_500" -- --testonly_fake_runner
+run list "$D/fake_clean.textproto" TESTBRIDGE_TEST_ONLY="3,9,12,100-104,seed_500" --
 junit list >"$OUT/list.txt" || fail "list XML"
 [[ $(cut -d' ' -f1 "$OUT/list.txt" | tr '\n' ' ') == "seed_3 seed_9 seed_12 seed_100 seed_101 seed_102 seed_103 seed_104 seed_500 " ]] ||
   fail "list filter ran: $(cat "$OUT/list.txt")"
@@ -106,7 +111,7 @@ junit list >"$OUT/list.txt" || fail "list XML"
 all=""
 for i in 0 1 2; do
   run "shard$i" "$D/fake_clean.textproto" TESTBRIDGE_TEST_ONLY="100-199" \
-    TEST_TOTAL_SHARDS=3 TEST_SHARD_INDEX=$i -- --testonly_fake_runner
+    TEST_TOTAL_SHARDS=3 TEST_SHARD_INDEX=$i --
   [[ $rc == 0 ]] || fail "shard $i exit $rc"
   junit "shard$i" >"$OUT/shard$i.txt" || fail "shard $i XML"
   all+=$(cut -d' ' -f1 "$OUT/shard$i.txt")$'\n'
@@ -118,7 +123,7 @@ done
 
 # Malformed filters: one line, exit 2, and no XML.
 for bad in "abc" "9-3" "1,,2" "-5" "17x"; do
-  run bad "$D/fake_clean.textproto" TESTBRIDGE_TEST_ONLY="$bad" -- --testonly_fake_runner
+  run bad "$D/fake_clean.textproto" TESTBRIDGE_TEST_ONLY="$bad" --
   [[ $rc == 2 ]] || fail "filter '$bad': exit $rc"
   [[ $(wc -l <"$OUT/bad/stderr") == 1 ]] || fail "filter '$bad': $(cat "$OUT/bad/stderr")"
   grep -q "test_filter" "$OUT/bad/stderr" || fail "filter '$bad': $(cat "$OUT/bad/stderr")"

@@ -13,6 +13,8 @@
 //
 // Exit status: 0 all good, 1 a violation (or a replay that diverges),
 // 2 bad input (one line on stderr), including bad and unknown flags.
+#include "tools/quicsim/cli.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,14 +35,12 @@
 #include "scenarios/runner/seed_runner.h"
 #include "scenarios/scenario_loader.h"
 #include "scenarios/validate.h"
-#include "scenarios/world.h"
 #include "sim/capture.h"
 #include "tools/export/keylog.h"
 #include "tools/export/ladder_html.h"
 #include "tools/export/pcap_writer.h"
 #include "tools/export/qlog_writer.h"
 #include "tools/quicsim/explore_command.h"
-#include "tools/quicsim/fake_seed_runner.h"
 #include "tools/quicsim/replay.h"
 #include "tools/quicsim/seed_filter.h"
 #include "tools/quicsim/sharding.h"
@@ -75,8 +75,6 @@ DEFINE_string(output, "",
               "(default: TRACE with .min.trace)");
 DEFINE_int32(max_shrink_runs, 2000, "shrink: at most this many seed runs");
 DEFINE_bool(progress, true, "run: show progress on stderr");
-// For tests of this binary only: simulate with FakeSeedRunner.
-DEFINE_bool(testonly_fake_runner, false, "(testing) use the fake runner");
 
 namespace quicsim::tools {
 
@@ -98,10 +96,10 @@ int BadInput(absl::string_view message) {
   return kExitBadInput;
 }
 
-std::unique_ptr<SeedRunner> MakeRunner() {
-  if (FLAGS_testonly_fake_runner) return std::make_unique<FakeSeedRunner>();
-  return std::make_unique<scenarios::QuicsimSeedRunner>();
-}
+// The binary's runner factory, set by RunCli.
+const RunnerFactory* runner_factory = nullptr;
+
+std::unique_ptr<SeedRunner> MakeRunner() { return (*runner_factory)(); }
 
 const char* GetEnv(const char* name) { return std::getenv(name); }
 
@@ -437,7 +435,6 @@ constexpr FlagDoc kFlags[] = {
     {"qlog", "export"},
     {"html", "export"},
     {"out", "export"},
-    {"testonly_fake_runner", nullptr},
 };
 
 // Whether `f` is a flag of `command`.
@@ -489,7 +486,7 @@ std::string HelpText(absl::string_view only_command) {
 }
 
 std::string VersionText() {
-  const trace::BuildIdentity id = scenarios::QuicsimSeedRunner().Identity();
+  const trace::BuildIdentity id = MakeRunner()->Identity();
   return absl::StrCat("quicsim ", id.version(), " (BoringSSL API ",
                       id.boringssl_api_version(), ", runner ", id.runner(),
                       ")\n");
@@ -614,6 +611,10 @@ int Main(int argc, char** argv) {
 }
 
 }  // namespace
-}  // namespace quicsim::tools
 
-int main(int argc, char** argv) { return quicsim::tools::Main(argc, argv); }
+int RunCli(int argc, char** argv, const RunnerFactory& factory) {
+  runner_factory = &factory;
+  return Main(argc, argv);
+}
+
+}  // namespace quicsim::tools

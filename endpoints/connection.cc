@@ -709,7 +709,10 @@ absl::Status Connection::DrainTlsEvents() {
         break;
       }
       case tls::EventKind::kFirstFlightReady:
-        result = engine_->SendFirstFlight();
+        result = OnFirstFlightReady();
+        break;
+      case tls::EventKind::kResumeSession:
+        result = OnResumeSession(event);
         break;
       case tls::EventKind::kRejectedEarlyData:
         DiscardKeys(EncryptionLevel::kZeroRtt);
@@ -728,7 +731,7 @@ absl::Status Connection::DrainTlsEvents() {
         result = event.error.ToStatus();
         break;
       default:
-        break;  // ResumeSession and kinds we do not know
+        break;  // kinds we do not know
     }
   }
   return result;
@@ -1547,6 +1550,9 @@ void Connection::SetVerdict(Verdict::Kind kind, uint64_t code,
   if (engine_ != nullptr) {
     verdict_.resumed = engine_->resumed();
     verdict_.early_data_accepted = engine_->early_data_accepted();
+    if (engine_->failed() && engine_->client_hello_sent()) {
+      verdict_.engine_error_code = engine_->error().quic_error_code();
+    }
   }
   if (TraceOn()) Trace("verdict", VerdictToString(verdict_));
   if (observer_ != nullptr)

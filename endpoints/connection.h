@@ -115,6 +115,10 @@ struct ConnectionOptions {
   size_t expect_request_bytes = 0;
   // Client: keep running after confirmation until a session ticket arrives.
   bool wait_for_session_ticket = false;
+  // Server: answer ResumeSession by refusing 0-RTT (Go: SessionState.
+  // EarlyData = false). A client declines whenever it has no request to
+  // send early.
+  bool decline_early_data = false;
   EndpointFaults faults;
   // Receives this connection's TLS secrets as SSLKEYLOGFILE lines (for
   // pcap decryption); empty: none are produced.
@@ -246,6 +250,10 @@ class Connection {
   // Traces each TLS handshake message this side writes (type, length).
   void TraceHandshakeMessages(tls::Level level, absl::Span<const uint8_t> data);
   absl::Status OnPeerTransportParameters(absl::Span<const uint8_t> bytes);
+  // What the stack does at ResumeSession and FirstFlightReady (proposal
+  // #74922; connection_first_flight.cc).
+  absl::Status OnResumeSession(const tls::Event& event);
+  absl::Status OnFirstFlightReady();
   absl::StatusOr<std::vector<uint8_t>> LocalTransportParameters();
   absl::Status InstallKeys(bool write, tls::Level level, uint16_t suite,
                            absl::Span<const uint8_t> secret);

@@ -31,6 +31,11 @@ struct Verdict {
   // Resumption and 0-RTT outcome, when the handshake completed.
   bool resumed = false;
   bool early_data_accepted = false;
+  // When this side's TLS engine failed after the ClientHello left (whether
+  // or not its QUIC stack learned of it, see tls::ApiModel): the error's
+  // QUIC code. 0 otherwise. The error_propagation oracle judges the peer by
+  // it.
+  uint64_t engine_error_code = 0;
 
   bool final() const { return kind != Kind::kNone; }
   bool closed() const {

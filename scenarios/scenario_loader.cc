@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -245,6 +246,17 @@ class Validator {
     }
     if (ep.fault_alert() > 255)
       Fail(path + ".fault_alert", "a TLS alert is < 256");
+    if (!EndpointConfig::TlsApi_IsValid(ep.tls_api())) {
+      Fail(path + ".tls_api", "unknown TLS API model");
+    }
+    if (ep.stack() == EndpointConfig::NGTCP2 &&
+        (ep.tls_api() != EndpointConfig::PROPOSAL_74922 ||
+         ep.disable_send_first_flight())) {
+      Fail(path + ".tls_api", "only quicsim endpoints have a TLS API model");
+    }
+    if (is_client && ep.decline_early_data()) {
+      Fail(path + ".decline_early_data", "server only");
+    }
   }
 
   // What the hosted ngtcp2 endpoint supports (checked per variant too).

@@ -301,6 +301,14 @@ tls::Config BaseConfig(const EndpointConfig& ep, tls::Role role) {
   if (!ep.alpn().empty()) c.alpn.assign(ep.alpn().begin(), ep.alpn().end());
   if (!ep.groups().empty()) c.groups = absl::StrJoin(ep.groups(), ":");
   c.enable_0rtt = ep.resumption().enabled() && ep.resumption().zero_rtt();
+  // Pairs run proposal #74922 unless the scenario says otherwise.
+  c.api_model = ep.tls_api() == EndpointConfig::GO_1_21 ? tls::ApiModel::kGo121
+                : ep.tls_api() == EndpointConfig::GO_1_26
+                    ? tls::ApiModel::kGo126
+                    : tls::ApiModel::kProposal74922;
+  c.enable_send_first_flight = !ep.disable_send_first_flight();
+  // ResumeSession/StoreSession events: the stack answers them.
+  c.enable_session_events = true;
   return c;
 }
 
@@ -411,9 +419,6 @@ QuicsimSeedRunner::ContextsFor(const Scenario& scenario) {
   server.private_key = chain->private_key;
   tls::Config client = BaseConfig(cl, tls::Role::kClient);
   client.trust_anchors = {anchor};
-  // The priming handshake of a resumption scenario takes its ticket from
-  // the StoreSession event.
-  client.enable_session_events = true;
   if (!cl.server_name().empty()) client.server_name = cl.server_name();
 
   for (const EndpointConfig* ep : {&cl, &sv}) {
@@ -607,6 +612,7 @@ absl::StatusOr<SeedResult> QuicsimSeedRunner::RunSeed(
     }
     if (cl.offer_unknown_version_first()) o.client.initial_version = 0x1a2a3a4a;
     o.server.retry = sv.retry();
+    o.server.connection.decline_early_data = sv.decline_early_data();
     o.server.connection.faults.refuse_peer_transport_parameters =
         sv.fault() == REFUSE_TRANSPORT_PARAMETERS;
     o.server.connection.faults.refuse_alert =

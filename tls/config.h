@@ -13,6 +13,24 @@ namespace quicsim::tls {
 // Which side of the handshake.
 enum class Role { kClient, kServer };
 
+// Which Go crypto/tls QUIC API the engine reproduces (see tls/engine.h and
+// tls/api_model.h for the exact semantics of each).
+enum class ApiModel {
+  // Go proposal #74922: every error comes back from the call that raised
+  // it, SendFirstFlight() included; FirstFlightReady when enabled.
+  kProposal74922,
+  // Go 1.21-1.25: no error event; an error raised after
+  // TransportParametersRequired is kept and returned by the next
+  // HandleData(); no FirstFlightReady.
+  kGo121,
+  // Go 1.26: calls return OK; the error arrives once as an Error event and
+  // the events queued before it are discarded; no FirstFlightReady.
+  kGo126,
+};
+
+// "PROPOSAL_74922", "GO_1_21", "GO_1_26".
+const char* ApiModelName(ApiModel model);
+
 // Faults a context injects into every connection it makes (design brief,
 // error-injection table, TLS rows). All off by default.
 struct FaultInjection {
@@ -79,8 +97,11 @@ struct Config {
   // otherwise). Must be non-empty for BoringSSL to offer 0-RTT with QUIC.
   std::vector<uint8_t> early_data_context = {'q', 'u', 'i', 'c', 's', 'i', 'm'};
   // Go proposal #74922: pause before the first flight (client: ClientHello;
-  // server: ServerHello..Finished) with FirstFlightReady.
+  // server: ServerHello..Finished) with FirstFlightReady. Only the
+  // kProposal74922 model has the pause; the Go models ignore it.
   bool enable_send_first_flight = false;
+  // The Go API whose behaviour the engine reproduces.
+  ApiModel api_model = ApiModel::kProposal74922;
   // Go 1.23: emit ResumeSession/StoreSession instead of using the context's
   // client session cache.
   bool enable_session_events = false;

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/check.h"
+#include "tls/client_hello.h"
 
 namespace quicsim::tls {
 
@@ -85,6 +86,15 @@ struct Engine::Callbacks {
     }
     e->select_cert_done_ = true;
     const Config& config = e->config();
+    // Go negotiates ALPN while reading the ClientHello, before it asks for
+    // transport parameters; the Go models fail here as Go would.
+    if (config.api_model != ApiModel::kProposal74922 &&
+        !ClientHelloOffersAlpn(client_hello, e->alpn())) {
+      e->forced_error_ =
+          Error::Alert(kAlertNoApplicationProtocol,
+                       "no application protocol in common (ClientHello)");
+      return ssl_select_cert_error;
+    }
     const char* sni =
         SSL_get_servername(client_hello->ssl, TLSEXT_NAMETYPE_host_name);
     if (config.faults.no_certificate_for_sni) return ssl_select_cert_error;
@@ -111,13 +121,16 @@ struct Engine::Callbacks {
       e->peer_tp_emitted_ = true;
     }
     // (Without the extension BoringSSL fails later with missing_extension.)
+    if (config.enable_session_events) {
+      e->MaybeEmitServerResumeSession(client_hello);
+    }
     bool pause = false;
     if (!e->tp_set_) {
       e->Push(EventKind::kTransportParametersRequired);
       e->waiting_tp_ = true;
       pause = true;
     }
-    if (config.enable_send_first_flight) {
+    if (e->first_flight_enabled()) {
       e->Push(EventKind::kFirstFlightReady);
       e->waiting_first_flight_ = true;
       pause = true;
@@ -131,23 +144,8 @@ struct Engine::Callbacks {
 
   static int SelectAlpn(SSL* ssl, const uint8_t** out, uint8_t* out_len,
                         const uint8_t* in, unsigned in_len, void* arg) {
-    static const std::vector<std::string>* const kMismatch =
-        new std::vector<std::string>{"quicsim-no-such-protocol"};
-    const Config& config = From(ssl)->config();
-    const std::vector<std::string>& ours =
-        config.faults.alpn_mismatch ? *kMismatch : config.alpn;
-    for (const std::string& proto : ours) {
-      CBS list, name;
-      CBS_init(&list, in, in_len);
-      while (CBS_len(&list) > 0) {
-        if (!CBS_get_u8_length_prefixed(&list, &name)) break;
-        if (CBS_len(&name) == proto.size() &&
-            std::memcmp(CBS_data(&name), proto.data(), proto.size()) == 0) {
-          *out = CBS_data(&name);
-          *out_len = static_cast<uint8_t>(CBS_len(&name));
-          return SSL_TLSEXT_ERR_OK;
-        }
-      }
+    if (SelectAlpnFrom(From(ssl)->alpn(), in, in_len, out, out_len)) {
+      return SSL_TLSEXT_ERR_OK;
     }
     // With QUIC, BoringSSL turns this into no_application_protocol (120).
     return SSL_TLSEXT_ERR_NOACK;
@@ -217,12 +215,10 @@ struct Engine::Callbacks {
                                                   size_t max_out_len,
                                                   const uint8_t* in,
                                                   size_t in_len) {
+    // ResumeSession was emitted while the ClientHello was read (see
+    // MaybeEmitServerResumeSession), before the pause where it is answered.
     if (!ContextOf(ssl)->OpenTicket(out, out_len, max_out_len, in, in_len)) {
       return ssl_ticket_aead_ignore_ticket;
-    }
-    Engine* e = From(ssl);
-    if (e->config().enable_session_events) {
-      e->Push(EventKind::kResumeSession).data.assign(out, out + *out_len);
     }
     return ssl_ticket_aead_success;
   }
@@ -368,6 +364,7 @@ absl::Status Engine::Fail(Error error) {
   held_tickets_.clear();
   for (auto& b : buffered_) b.clear();
   failed_ = true;
+  fresh_failure_ = true;
   error_ = std::move(error);
   Push(EventKind::kError).error = error_;
   ERR_clear_error();
@@ -449,22 +446,29 @@ absl::Status Engine::Start() {
   if (!offered_session_.valid() && config().use_session_cache) {
     offered_session_ = context_->LookupSession(config().server_name);
   }
-  if (offered_session_.valid() && config().enable_session_events) {
-    Push(EventKind::kResumeSession).session = offered_session_;
-  }
+  // Go's order: the ClientHello's parameters are asked for before the
+  // session is loaded (makeClientHello, then loadSession).
   if (!tp_set_) {
     Push(EventKind::kTransportParametersRequired);
     waiting_tp_ = true;
   }
-  if (config().enable_send_first_flight) {
+  if (offered_session_.valid() && config().enable_session_events) {
+    Push(EventKind::kResumeSession).session = offered_session_;
+  }
+  if (first_flight_enabled()) {
     Push(EventKind::kFirstFlightReady);
     waiting_first_flight_ = true;
   }
   if (waiting_tp_ || waiting_first_flight_) return absl::OkStatus();
-  return SendClientHello();
+  return Report(Call::kStart, SendClientHello());
 }
 
 absl::Status Engine::HandleData(Level level, absl::Span<const uint8_t> data) {
+  return Report(Call::kHandleData, HandleDataInternal(level, data));
+}
+
+absl::Status Engine::HandleDataInternal(Level level,
+                                        absl::Span<const uint8_t> data) {
   if (closed_) return absl::FailedPreconditionError("engine closed");
   if (failed_) return error_.ToStatus();
   if (!started_) return absl::FailedPreconditionError("not started");
@@ -516,6 +520,12 @@ Event Engine::NextEvent() {
 }
 
 absl::Status Engine::SetTransportParameters(absl::Span<const uint8_t> params) {
+  return Report(Call::kSetTransportParameters,
+                SetTransportParametersInternal(params));
+}
+
+absl::Status Engine::SetTransportParametersInternal(
+    absl::Span<const uint8_t> params) {
   if (closed_) return absl::FailedPreconditionError("engine closed");
   if (failed_) return error_.ToStatus();
   if (is_server() ? (select_cert_done_ && !paused_) : client_hello_sent_) {
@@ -538,6 +548,10 @@ absl::Status Engine::SetTransportParameters(absl::Span<const uint8_t> params) {
 }
 
 absl::Status Engine::SendFirstFlight() {
+  return Report(Call::kSendFirstFlight, SendFirstFlightInternal());
+}
+
+absl::Status Engine::SendFirstFlightInternal() {
   if (closed_) return absl::FailedPreconditionError("engine closed");
   if (failed_) return error_.ToStatus();
   if (!waiting_first_flight_) {
@@ -578,6 +592,21 @@ absl::Status Engine::SetSession(const Session& session) {
     return absl::FailedPreconditionError("too late to offer a session");
   }
   offered_session_ = session;
+  if (started_ && config().enable_session_events) {
+    // Offered at FirstFlightReady: the stack hears of it as of one picked
+    // in Start().
+    Push(EventKind::kResumeSession).session = session;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Engine::DeclineEarlyData() {
+  if (closed_) return absl::FailedPreconditionError("engine closed");
+  if (failed_) return error_.ToStatus();
+  if (is_server() ? !paused_ : client_hello_sent_) {
+    return absl::FailedPreconditionError("too late to decline 0-RTT");
+  }
+  SSL_set_early_data_enabled(ssl_.get(), 0);
   return absl::OkStatus();
 }
 
@@ -591,7 +620,9 @@ absl::Status Engine::StoreSession(const Session& session) {
 
 absl::Status Engine::Abort(Error error) {
   if (closed_) return absl::FailedPreconditionError("engine closed");
-  return Fail(std::move(error));
+  absl::Status status = Fail(std::move(error));
+  fresh_failure_ = false;  // the application's own error: no model applies
+  return status;
 }
 
 void Engine::Close() {

@@ -1,41 +1,64 @@
 // tls::Engine: one synchronous TLS 1.3 handshake for QUIC over BoringSSL,
 // modelled on Go's crypto/tls QUICConn plus proposal #74922. No threads and
 // no callbacks into the caller: every state transition happens inside the
-// call that caused it, which returns any error; the caller then pulls the
-// resulting events with NextEvent().
+// call that caused it; the caller then pulls the resulting events with
+// NextEvent(). How errors reach the caller depends on Config::api_model
+// (below).
 //
 // Call order (client): [SetTransportParameters] [SetSession] Start
-//   -> events (ResumeSession, TransportParametersRequired, FirstFlightReady,
+//   -> events (TransportParametersRequired, ResumeSession, FirstFlightReady,
 //      WriteData(Initial, ClientHello), SetWriteSecret(Early))
 //   then HandleData for every CRYPTO frame payload received.
 // Call order (server): [SetTransportParameters] Start, then HandleData. On
-//   the ClientHello the server emits TransportParameters (the client's) and,
-//   if its own are not set yet, TransportParametersRequired and pauses before
-//   ServerHello; SetTransportParameters resumes it and returns whatever
-//   ServerHello/EncryptedExtensions generation raises.
+//   the ClientHello the server emits TransportParameters (the client's),
+//   ResumeSession (with enable_session_events, when the client presents a
+//   ticket that opens) and, if its own parameters are not set yet,
+//   TransportParametersRequired, and pauses before ServerHello;
+//   SetTransportParameters resumes it.
 //
-// enable_send_first_flight (Go proposal #74922):
-//   client: Start() emits FirstFlightReady (after ResumeSession/
-//     TransportParametersRequired) and generates nothing. The application may
-//     still SetSession/SetTransportParameters; SendFirstFlight() builds the
-//     ClientHello. Aborting (Abort(), or FaultInjection::
-//     abort_before_client_hello which makes SendFirstFlight fail) leaves a
-//     local error and nothing was sent.
+// enable_send_first_flight (Go proposal #74922; kProposal74922 only):
+//   client: Start() emits FirstFlightReady (after TransportParametersRequired
+//     and ResumeSession) and generates nothing. The application may still
+//     SetSession (which emits ResumeSession), SetTransportParameters or
+//     DeclineEarlyData; SendFirstFlight() builds the ClientHello. Aborting
+//     (Abort(), or FaultInjection::abort_before_client_hello which makes
+//     SendFirstFlight fail) leaves a local error and nothing was sent.
 //   server: after reading the ClientHello it emits TransportParameters,
-//     [TransportParametersRequired], FirstFlightReady and pauses;
-//     SetTransportParameters only records the parameters, and
-//     SendFirstFlight() writes ServerHello..Finished and returns any error
-//     raised while doing so (missing transport parameters -> internal_error).
+//     [ResumeSession], [TransportParametersRequired], FirstFlightReady and
+//     pauses; SetTransportParameters only records the parameters,
+//     DeclineEarlyData refuses 0-RTT, and SendFirstFlight() writes
+//     ServerHello..Finished and returns any error raised while doing so
+//     (ALPN, signing, an internal failure; missing transport parameters ->
+//     internal_error).
+//   Misuse: SendFirstFlight() without a pending FirstFlightReady (never
+//   enabled, called twice, or with a Go model) returns FailedPrecondition
+//   and changes nothing.
 //
-// Errors: the failing call returns an absl::Status made by Error::ToStatus()
-// (Error::FromStatus / QuicErrorCode recover alert and QUIC code); the
-// engine queues one Error event after the events that preceded the failure,
-// minus WriteData that BoringSSL had not flushed, and queues nothing after
-// it. Every later call returns the same error.
+// API models (Config::api_model; tls/api_model.cc):
+//   kProposal74922 (default; Go proposal #74922, CL 693255, not in any Go
+//     release): the call that raised an error returns it (Error::ToStatus()),
+//     SendFirstFlight() included; one Error event is queued after the events
+//     that preceded the failure, minus WriteData BoringSSL had not flushed.
+//   kGo121 (Go 1.21 to 1.25, where the handshake runs in a goroutine): no
+//     Error event exists and there is no FirstFlightReady. ALPN is
+//     negotiated while the ClientHello is read (as Go does), so that error
+//     comes back from HandleData. SetTransportParameters cannot fail (Go's
+//     returns nothing): an error raised after TransportParametersRequired
+//     (writing ServerHello, EncryptedExtensions, Certificate,
+//     CertificateVerify, Finished) is kept and returned only by the next
+//     HandleData() call; the QUIC stack learns of it only if more CRYPTO
+//     data arrives.
+//   kGo126 (Go 1.26, QUICErrorEvent, golang/go#75108): no FirstFlightReady;
+//     the call that raised the error returns OK, the events queued before it
+//     are discarded, and the error arrives once as the Error event from the
+//     next NextEvent(); calls after that return the error.
+//   In every model later calls return the same error (sticky, as BoringSSL
+//   and Go are).
 //
 // Session tickets: the server holds the NewSessionTicket BoringSSL writes
 // until SendSessionTicket() (Go's model: WriteData(Application) only on
-// request); whether a ticket allows 0-RTT is Config::enable_0rtt at issuance.
+// request); whether a ticket allows 0-RTT is Config::enable_0rtt at
+// issuance.
 #ifndef QUICSIM_TLS_ENGINE_H_
 #define QUICSIM_TLS_ENGINE_H_
 
@@ -112,8 +135,15 @@ class Engine {
   // Server, after HandshakeDone: emits the held NewSessionTicket as
   // WriteData(Application); no event when tickets are disabled.
   absl::Status SendSessionTicket();
-  // Client: offers `session` (before the ClientHello is built).
+  // Client: offers `session` (before the ClientHello is built). After
+  // Start() (at FirstFlightReady) it emits ResumeSession, as Go does for
+  // the session it picks.
   absl::Status SetSession(const Session& session);
+  // The answer to ResumeSession (Go: SessionState.EarlyData = false): do not
+  // attempt (client) or accept (server) 0-RTT on this connection. Valid
+  // before the client's ClientHello is built, or while the server is paused
+  // before ServerHello; FailedPrecondition otherwise.
+  absl::Status DeclineEarlyData();
   // Client: stores `session` in the context's session cache (Go's
   // QUICConn.StoreSession, used with enable_session_events).
   absl::Status StoreSession(const Session& session);
@@ -132,8 +162,15 @@ class Engine {
   bool early_data_accepted() const;
   // The determinism level of this engine's configuration.
   Determinism determinism() const { return context_->determinism(); }
-  // Whether the engine failed (an Error event was queued).
+  // Whether the engine failed, and with what (valid when failed()). Under
+  // kGo121 the failure may not have been reported to the caller yet.
   bool failed() const { return failed_; }
+  const Error& error() const { return error_; }
+  // Whether the ClientHello had left before the failure (client: it was
+  // built; server: always, the failure followed one).
+  bool client_hello_sent() const {
+    return is_server() ? started_ : client_hello_sent_;
+  }
 
   // Sends this engine's secrets, as SSLKEYLOGFILE lines, to `sink` (empty:
   // stop). Secrets derived before the call are not repeated, so set it
@@ -153,6 +190,25 @@ class Engine {
   bool is_server() const { return config().role == Role::kServer; }
   const Config& config() const { return context_->config(); }
 
+  // Which public call is returning (for the API model).
+  enum class Call {
+    kStart,
+    kHandleData,
+    kSetTransportParameters,
+    kSendFirstFlight,
+  };
+  // Applies Config::api_model to what `call` returns (api_model.cc).
+  absl::Status Report(Call call, absl::Status status);
+  // Whether FirstFlightReady pauses this engine (kProposal74922 only).
+  bool first_flight_enabled() const;
+  // Server, reading the ClientHello: ResumeSession for a ticket that opens.
+  void MaybeEmitServerResumeSession(const SSL_CLIENT_HELLO* client_hello);
+
+  absl::Status HandleDataInternal(Level level, absl::Span<const uint8_t> data);
+  absl::Status SetTransportParametersInternal(absl::Span<const uint8_t> params);
+  absl::Status SendFirstFlightInternal();
+  // The server's ALPN list (a mismatching one under FaultInjection).
+  const std::vector<std::string>& alpn() const;
   absl::Status Drive();
   absl::Status SendClientHello();
   absl::Status Fail(Error error);
@@ -192,6 +248,7 @@ class Engine {
   bool client_hello_sent_ = false;  // client
   bool handshake_done_ = false;
   bool peer_tp_emitted_ = false;
+  bool fresh_failure_ = false;  // Fail() ran in the current call
   Session offered_session_;
   KeylogSink keylog_sink_;
 

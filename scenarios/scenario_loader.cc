@@ -221,6 +221,7 @@ class Validator {
       case REFUSE_TRANSPORT_PARAMETERS:
       case NO_CERTIFICATE_FOR_SNI:
       case SERVER_INTERNAL_ERROR:
+      case SIGNING_FAILURE:
       case INVALID_SERVER_TRANSPORT_PARAMETERS:
         server_only = true;
         break;
@@ -403,6 +404,18 @@ absl::Status ValidateScenario(const Scenario& s, absl::string_view filename) {
   for (int i = 0; i < e.oracles_size(); ++i) {
     if (e.oracles(i) == Expectations::ORACLE_UNSPECIFIED) {
       v.Fail(absl::StrFormat("expect.oracles[%d]", i), "must name an oracle");
+    }
+  }
+  for (int i = 0; i < e.expected_violations_size(); ++i) {
+    const std::string path =
+        absl::StrFormat("expect.expected_violations[%d]", i);
+    const int oracle = e.expected_violations(i);
+    if (oracle == Expectations::ORACLE_UNSPECIFIED) {
+      v.Fail(path, "must name an oracle");
+    } else if (!e.oracles().empty() &&
+               std::find(e.oracles().begin(), e.oracles().end(), oracle) ==
+                   e.oracles().end()) {
+      v.Fail(path, "must be one of the enabled oracles");
     }
   }
   v.PositiveDuration("limits.max_virtual_time", s.limits().max_virtual_time());

@@ -21,6 +21,7 @@
 #include "endpoints/handshake_pair.h"
 #include "endpoints/ngtcp2_endpoint.h"
 #include "endpoints/verdict.h"
+#include "scenarios/oracles/error_propagation.h"
 #include "scenarios/runner/decision_proto.h"
 #include "scenarios/scenario_loader.h"
 #include "scenarios/validate.h"
@@ -433,6 +434,9 @@ QuicsimSeedRunner::ContextsFor(const Scenario& scenario) {
       case SERVER_INTERNAL_ERROR:
         f.fail_server_flight = true;
         break;
+      case SIGNING_FAILURE:
+        f.fail_signing = true;
+        break;
       case UNTRUSTED_CERTIFICATE:
         f.verify = tls::FaultInjection::Verify::kUntrusted;
         break;
@@ -742,6 +746,16 @@ absl::StatusOr<SeedResult> QuicsimSeedRunner::RunSeed(
       pr.server = ToolsVerdict(pair->server_verdict());
       for (const endpoints::OracleViolation& v : pair->oracle().violations()) {
         pr.violations.push_back({OracleName(v.oracle), v.detail});
+      }
+      const Expectations& expect = plan_of(i).scenario.expect();
+      for (std::string& detail : oracles::CheckErrorPropagation(
+               pair->client_verdict(), pair->server_verdict(),
+               expect.max_handshake_time().empty()
+                   ? std::nullopt
+                   : std::optional<Duration>(
+                         DurationOr(expect.max_handshake_time(), {})))) {
+        pr.violations.push_back(
+            {oracles::kErrorPropagation, std::move(detail)});
       }
     }
     const EndpointConfig& cl = plan_of(i).scenario.client();

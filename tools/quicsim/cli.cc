@@ -290,6 +290,9 @@ int Run() {
                 static_cast<unsigned long long>(options.shard.total));
   }
   std::printf("\n%s", report->summary.Render().c_str());
+  if (report->variants.has_value() && !report->variants->empty()) {
+    std::printf("\nper variant:\n%s", report->variants->Render().c_str());
+  }
   for (uint64_t seed : report->failing_seeds) {
     std::printf("failing seed %llu\n", static_cast<unsigned long long>(seed));
   }

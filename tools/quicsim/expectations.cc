@@ -152,6 +152,20 @@ void JudgePair(const Expectations& expect, PairResult* pair) {
                        return !OracleEnabled(expect, v.oracle);
                      }),
       pair->violations.end());
+  for (int o : expect.expected_violations()) {
+    const std::string name = OracleName(static_cast<Expectations::Oracle>(o));
+    const auto kept = std::remove_if(
+        pair->violations.begin(), pair->violations.end(),
+        [&](const OracleViolation& v) { return v.oracle == name; });
+    if (kept == pair->violations.end()) {
+      pair->violations.push_back(
+          {std::string(kExpectedViolation),
+           absl::StrCat("expected ", name,
+                        " to be violated (a known flaw), but it held")});
+    } else {
+      pair->violations.erase(kept, pair->violations.end());
+    }
+  }
 }
 
 }  // namespace quicsim::tools

@@ -124,5 +124,39 @@ TEST(ExpectationsTest, OnlyListedOraclesReport) {
   EXPECT_EQ(p.violations[0].oracle, "determinism");
 }
 
+TEST(ExpectationsTest, ExpectedViolationIsDemonstratedOrReported) {
+  Expectations e = Closed(0x178);
+  e.add_oracles(Expectations::ERROR_PROPAGATION);
+  e.add_expected_violations(Expectations::ERROR_PROPAGATION);
+  const Verdict timed_out{VerdictKind::kTimedOut, 0,
+                          sim::Duration::Seconds(30)};
+  // The runner (world) found the violation: it is expected, so it passes.
+  PairResult flawed;
+  flawed.client = timed_out;
+  flawed.server = Sent(0x178);
+  flawed.violations.push_back({"error_propagation", "the client timed out"});
+  JudgePair(e, &flawed);
+  EXPECT_TRUE(flawed.violations.empty());
+  // The flaw did not show: an unexpected pass is a violation of its own.
+  PairResult fine;
+  fine.client = Received(0x178);
+  fine.server = Sent(0x178);
+  JudgePair(e, &fine);
+  ASSERT_EQ(fine.violations.size(), 1u);
+  EXPECT_EQ(fine.violations[0].oracle, kExpectedViolation);
+  // Other oracles' violations are unaffected.
+  Expectations all = Closed(0x178);
+  all.add_expected_violations(Expectations::ERROR_PROPAGATION);
+  PairResult both;
+  both.client = Received(0x150);
+  both.server = Sent(0x178);
+  both.violations.push_back({"error_propagation", "wrong code"});
+  JudgePair(all, &both);
+  EXPECT_EQ(both.violations.size(), 2u);  // verdicts_agree, expected_outcome
+  for (const OracleViolation& v : both.violations) {
+    EXPECT_NE(v.oracle, "error_propagation");
+  }
+}
+
 }  // namespace
 }  // namespace quicsim::tools

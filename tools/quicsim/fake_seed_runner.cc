@@ -62,6 +62,7 @@ bool OutcomeOfFault(const EndpointConfig& ep, FaultOutcome* out) {
       *out = {true, 0x128};
       return true;
     case scenarios::SERVER_INTERNAL_ERROR:
+    case scenarios::SIGNING_FAILURE:
       *out = {true, 0x150};
       return true;
     case scenarios::UNTRUSTED_CERTIFICATE:

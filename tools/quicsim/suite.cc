@@ -50,6 +50,7 @@ absl::StatusOr<SuiteReport> RunSuite(SeedRunner& runner,
                                      const scenarios::Scenario& scenario,
                                      const SuiteOptions& options) {
   SuiteReport report;
+  report.variants.emplace(scenario);
   if (absl::Status s = TouchShardStatusFile(options.shard); !s.ok()) return s;
   std::string trace_dir_error;
   if (!options.trace_dir.empty()) {
@@ -164,6 +165,7 @@ absl::StatusOr<SuiteReport> RunSuite(SeedRunner& runner,
     seed_record.cpu_seconds = ProcessCpuSeconds() - seed_cpu_start;
     if (options.keep_records) report.records.push_back(std::move(seed_record));
     report.summary.AddSeed(*result);
+    report.variants->AddSeed(*result);
     progress.Update(k + 1, report.failing_seed_count);
   }
   progress.Finish();

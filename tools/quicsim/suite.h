@@ -15,6 +15,7 @@
 #include "scenarios/scenario.pb.h"
 #include "tools/quicsim/sharding.h"
 #include "tools/quicsim/summary.h"
+#include "tools/quicsim/variant_table.h"
 
 namespace quicsim::tools {
 
@@ -62,6 +63,8 @@ struct SeedRecord {
 // The outcome of a suite run.
 struct SuiteReport {
   Summary summary;
+  // Per-variant outcomes (empty without variants); set by RunSuite.
+  std::optional<VariantTable> variants;
   // How many seeds this shard ran (seeds are streamed, never listed).
   uint64_t seeds_run = 0;
   // Seeds with at least one violation: how many, and the first

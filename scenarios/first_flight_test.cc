@@ -15,9 +15,9 @@
 namespace quicsim::scenarios {
 namespace {
 
-using tools::RunSeedOptions;
-using tools::SeedResult;
-using tools::VerdictKind;
+using scenarios::RunSeedOptions;
+using scenarios::SeedResult;
+using scenarios::VerdictKind;
 
 Scenario Parse(const std::string& text) {
   absl::StatusOr<Scenario> s = ParseScenario(text, "test.textproto");

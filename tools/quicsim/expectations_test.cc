@@ -7,6 +7,7 @@
 
 namespace quicsim::tools {
 
+using scenarios::OracleViolation;
 using scenarios::PairResult;
 using scenarios::Verdict;
 using scenarios::VerdictKind;

@@ -12,6 +12,12 @@ namespace quicsim::tools {
 namespace {
 
 using scenarios::Expectations;
+using scenarios::OracleViolation;
+using scenarios::PairResult;
+using scenarios::SeedResult;
+using scenarios::Verdict;
+using scenarios::VerdictKind;
+using scenarios::VerdictKindName;
 
 std::string Outcome(const Verdict& v) {
   if (v.closed()) {

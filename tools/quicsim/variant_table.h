@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "scenarios/runner/seed_result.h"
 #include "scenarios/scenario.pb.h"
 #include "sim/time.h"
-#include "tools/quicsim/seed_result.h"
 
 namespace quicsim::tools {
 
@@ -22,7 +22,7 @@ class VariantTable {
   explicit VariantTable(const scenarios::Scenario& scenario);
 
   // Adds every pair of a judged seed (violations already filtered).
-  void AddSeed(const SeedResult& result);
+  void AddSeed(const scenarios::SeedResult& result);
   // Whether the scenario has variants at all.
   bool empty() const { return rows_.empty(); }
   // A Markdown table, one line per variant, in the scenario's order.

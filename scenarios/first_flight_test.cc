@@ -3,6 +3,7 @@
 // raises while building its flight come back from that call and close at
 // the Initial level; the client's abort fires at its pause. Judged on the
 // traced events of whole simulated pairs.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,7 @@ Scenario OnePair(const std::string& extra) {
                  }
                  population { pairs: 1 }
                  seeds { count: 1 }
+                 limits { max_virtual_time: "300s" }
                  expect { outcome: CONFIRMED }
                )pb" +
                extra);
@@ -206,6 +208,90 @@ TEST(FirstFlightTest, ClientAbortFiresAtItsPauseAndSendsNothing) {
   ASSERT_GE(ready, 0);
   EXPECT_EQ(client[ready + 1], "send_first_flight result=error code=0x150");
   EXPECT_EQ(IndexOf(client, "packet_sent"), -1);
+}
+
+// Every error row under every TLS API model: the verdicts and the
+// encryption levels of every CONNECTION_CLOSE the closing side sent: always
+// one the peer can still read. A server failing inside its first flight has
+// Initial keys only.
+TEST(FirstFlightTest, EveryErrorRowClosesAtTheLevelsThePeerCanRead) {
+  const struct {
+    const char* side;  // the fault's side
+    const char* fault;
+    const char* closer;  // "server", "client" or "" (nobody sends a close)
+    uint64_t code;
+    std::vector<std::string> levels;
+  } kRows[] = {
+      {"server", "ALPN_MISMATCH", "server", 0x178, {"Initial"}},
+      {"server", "REFUSE_TRANSPORT_PARAMETERS", "server", 0x08, {"Initial"}},
+      {"server", "NO_CERTIFICATE_FOR_SNI", "server", 0x128, {"Initial"}},
+      {"server", "SERVER_INTERNAL_ERROR", "server", 0x150, {"Initial"}},
+      {"server", "SIGNING_FAILURE", "server", 0x150, {"Initial"}},
+      // The client holds Handshake keys here, but its Initial close is
+      // padded to fill the datagram (RFC 9000 §14.1), which leaves no room
+      // for a Handshake copy; the server still reads Initial (it discards
+      // its Initial keys only on the client's first Handshake packet).
+      {"client", "UNTRUSTED_CERTIFICATE", "client", 0x12a, {"Initial"}},
+      {"client", "BAD_SIGNATURE", "client", 0x133, {"Initial"}},
+      {"server",
+       "INVALID_SERVER_TRANSPORT_PARAMETERS",
+       "client",
+       0x08,
+       {"Initial"}},
+      {"client", "ABORT_BEFORE_CLIENT_HELLO", "", 0x150, {}},
+  };
+  for (const char* model : {"PROPOSAL_74922", "GO_1_21", "GO_1_26"}) {
+    for (const auto& row : kRows) {
+      const std::string name = std::string(model) + " " + row.fault;
+      const std::string other =
+          std::string(row.side) == "server" ? "client" : "server";
+      Scenario scenario =
+          OnePair(std::string(row.side) + " { tls_api: " + model + " fault: " +
+                  row.fault + " } " + other + " { tls_api: " + model + " }");
+      SeedResult r;
+      const std::vector<sim::TraceEvent> all = RunPair(scenario, &r);
+      ASSERT_EQ(r.pairs.size(), 1u) << name;
+      const tools::PairResult& p = r.pairs[0];
+      const bool lost = std::string(model) == "GO_1_21" &&
+                        (std::string(row.fault) == "SERVER_INTERNAL_ERROR" ||
+                         std::string(row.fault) == "SIGNING_FAILURE");
+      if (lost) {
+        // Go 1.21-1.25: the error never leaves the server's engine.
+        EXPECT_EQ(p.client.kind, VerdictKind::kTimedOut) << name;
+        EXPECT_EQ(p.server.kind, VerdictKind::kTimedOut) << name;
+        EXPECT_TRUE(CloseLevels(all, "pair/0/server").empty()) << name;
+        bool flagged = false;
+        for (const auto& v : p.violations) {
+          flagged |= v.oracle == "error_propagation";
+        }
+        EXPECT_TRUE(flagged) << name;
+        continue;
+      }
+      if (std::string(row.closer).empty()) {
+        EXPECT_EQ(p.client.kind, VerdictKind::kAborted) << name;
+        EXPECT_EQ(p.client.error_code, row.code) << name;
+        EXPECT_TRUE(CloseLevels(all, "pair/0/client").empty()) << name;
+        continue;
+      }
+      const bool server_closes = std::string(row.closer) == "server";
+      const tools::Verdict& closer = server_closes ? p.server : p.client;
+      const tools::Verdict& peer = server_closes ? p.client : p.server;
+      EXPECT_EQ(closer.kind, VerdictKind::kClosedSent) << name;
+      EXPECT_EQ(closer.error_code, row.code) << name;
+      EXPECT_EQ(peer.kind, VerdictKind::kClosedReceived) << name;
+      EXPECT_EQ(peer.error_code, row.code) << name;
+      std::vector<std::string> levels =
+          CloseLevels(all, std::string("pair/0/") + row.closer);
+      ASSERT_FALSE(levels.empty()) << name;
+      std::sort(levels.begin(), levels.end());
+      levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
+      std::vector<std::string> want = row.levels;
+      std::sort(want.begin(), want.end());
+      EXPECT_EQ(levels, want) << name;
+      for (const auto& v : p.violations)
+        ADD_FAILURE() << name << ": " << v.detail;
+    }
+  }
 }
 
 }  // namespace

@@ -37,10 +37,44 @@ void Engine::MaybeEmitServerResumeSession(
       OpenOfferedTicket(client_hello, context_);
   if (!plaintext.has_value()) return;
   Event& ev = Push(EventKind::kResumeSession);
+  size_t session_len = plaintext->size();
+  if (!SplitTicketExtra(*plaintext, &session_len, &ev.extra)) {
+    session_len = plaintext->size();
+  }
+  plaintext->resize(session_len);
   absl::StatusOr<Session> session =
       Session::Parse(context_->ssl_ctx(), *plaintext, {});
   if (session.ok()) ev.session = *std::move(session);
   ev.data = *std::move(plaintext);
+}
+
+absl::StatusOr<std::vector<uint8_t>> Engine::ResealTicket(
+    absl::Span<const uint8_t> ticket,
+    const std::vector<std::vector<uint8_t>>& extra) const {
+  std::vector<uint8_t> plaintext(ticket.size());
+  size_t len = 0;
+  if (!context_->OpenTicket(plaintext.data(), &len, plaintext.size(),
+                            ticket.data(), ticket.size())) {
+    return absl::InternalError("cannot open the held session ticket");
+  }
+  plaintext.resize(len);
+  size_t session_len = 0;
+  std::vector<std::vector<uint8_t>> old_extra;
+  if (SplitTicketExtra(plaintext, &session_len, &old_extra)) {
+    plaintext.resize(session_len);
+  }
+  const std::vector<uint8_t> with_extra = AppendTicketExtra(plaintext, extra);
+  std::vector<uint8_t> sealed(with_extra.size() + context_->TicketOverhead());
+  size_t sealed_len = 0;
+  if (!context_->SealTicket(sealed.data(), &sealed_len, sealed.size(),
+                            with_extra.data(), with_extra.size())) {
+    return absl::InternalError("cannot seal the session ticket");
+  }
+  sealed.resize(sealed_len);
+  if (sealed.size() > 0xffff) {
+    return absl::InvalidArgumentError("session ticket extra data too large");
+  }
+  return sealed;
 }
 
 absl::Status Engine::Report(Call call, absl::Status status) {

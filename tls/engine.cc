@@ -220,6 +220,13 @@ struct Engine::Callbacks {
     if (!ContextOf(ssl)->OpenTicket(out, out_len, max_out_len, in, in_len)) {
       return ssl_ticket_aead_ignore_ticket;
     }
+    // BoringSSL gets the session without SendSessionTicket's extra data.
+    size_t session_len = 0;
+    std::vector<std::vector<uint8_t>> extra;
+    if (SplitTicketExtra(absl::MakeConstSpan(out, *out_len), &session_len,
+                         &extra)) {
+      *out_len = session_len;
+    }
     return ssl_ticket_aead_success;
   }
 };
@@ -485,6 +492,13 @@ absl::Status Engine::HandleDataInternal(Level level,
         absl::StrCat("CRYPTO data at ", LevelName(level),
                      " after the handshake moved to ", LevelName(read))));
   }
+  if (!is_server() && !client_hello_sent_) {
+    // Nothing can answer a ClientHello that was never built.
+    return absl::FailedPreconditionError(
+        waiting_first_flight_
+            ? "no ClientHello sent: SendFirstFlight not called"
+            : "no ClientHello sent yet");
+  }
   const bool can_drive = !paused_ && (is_server() || client_hello_sent_);
   if (level > read || !can_drive) {
     std::vector<uint8_t>& buffer = buffered_[static_cast<int>(level)];
@@ -568,7 +582,7 @@ absl::Status Engine::SendFirstFlightInternal() {
   return SendClientHello();
 }
 
-absl::Status Engine::SendSessionTicket() {
+absl::Status Engine::SendSessionTicket(const SessionTicketOptions& options) {
   if (closed_) return absl::FailedPreconditionError("engine closed");
   if (failed_) return error_.ToStatus();
   if (!is_server()) {
@@ -577,11 +591,26 @@ absl::Status Engine::SendSessionTicket() {
   if (!handshake_done_) {
     return absl::FailedPreconditionError("handshake not complete");
   }
+  if (ticket_sent_) {
+    return absl::FailedPreconditionError(
+        "SendSessionTicket called more than once");
+  }
+  ticket_sent_ = true;
   if (held_tickets_.empty()) return absl::OkStatus();
+  std::vector<uint8_t> tickets = std::move(held_tickets_);
+  held_tickets_.clear();
+  if (!options.early_data || !options.extra.empty()) {
+    ScopedEnv env(random_, &clock_);
+    absl::StatusOr<std::vector<uint8_t>> rewritten = RewriteNewSessionTickets(
+        tickets, options, [&](absl::Span<const uint8_t> ticket) {
+          return ResealTicket(ticket, options.extra);
+        });
+    if (!rewritten.ok()) return rewritten.status();
+    tickets = *std::move(rewritten);
+  }
   Event& ev = Push(EventKind::kWriteData);
   ev.level = Level::kApplication;
-  ev.data = std::move(held_tickets_);
-  held_tickets_.clear();
+  ev.data = std::move(tickets);
   return absl::OkStatus();
 }
 

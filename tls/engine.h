@@ -56,9 +56,11 @@
 //   and Go are).
 //
 // Session tickets: the server holds the NewSessionTicket BoringSSL writes
-// until SendSessionTicket() (Go's model: WriteData(Application) only on
-// request); whether a ticket allows 0-RTT is Config::enable_0rtt at
-// issuance.
+// until SendSessionTicket(options) (Go's model: WriteData(Application) only
+// on request, once per connection); a ticket allows 0-RTT when
+// Config::enable_0rtt was on at issuance and options.early_data is set;
+// options.extra travels inside the ticket and comes back with the server's
+// ResumeSession event (tls/session_ticket.h).
 #ifndef QUICSIM_TLS_ENGINE_H_
 #define QUICSIM_TLS_ENGINE_H_
 
@@ -83,6 +85,7 @@
 #include "tls/event.h"
 #include "tls/random.h"
 #include "tls/session.h"
+#include "tls/session_ticket.h"
 
 namespace quicsim::tls {
 
@@ -133,8 +136,13 @@ class Engine {
   // Proposal #74922: produce the first flight held back at FirstFlightReady.
   absl::Status SendFirstFlight();
   // Server, after HandshakeDone: emits the held NewSessionTicket as
-  // WriteData(Application); no event when tickets are disabled.
-  absl::Status SendSessionTicket();
+  // WriteData(Application), rewritten as `options` say (Go's
+  // QUICSessionTicketOptions); no event when tickets are disabled. Callable
+  // once: a second call returns FailedPrecondition (as Go's does).
+  absl::Status SendSessionTicket(const SessionTicketOptions& options);
+  absl::Status SendSessionTicket() {
+    return SendSessionTicket(SessionTicketOptions());
+  }
   // Client: offers `session` (before the ClientHello is built). After
   // Start() (at FirstFlightReady) it emits ResumeSession, as Go does for
   // the session it picks.
@@ -209,6 +217,10 @@ class Engine {
   absl::Status SendFirstFlightInternal();
   // The server's ALPN list (a mismatching one under FaultInjection).
   const std::vector<std::string>& alpn() const;
+  // A held ticket re-sealed with `extra` after its session.
+  absl::StatusOr<std::vector<uint8_t>> ResealTicket(
+      absl::Span<const uint8_t> ticket,
+      const std::vector<std::vector<uint8_t>>& extra) const;
   absl::Status Drive();
   absl::Status SendClientHello();
   absl::Status Fail(Error error);
@@ -249,6 +261,7 @@ class Engine {
   bool handshake_done_ = false;
   bool peer_tp_emitted_ = false;
   bool fresh_failure_ = false;  // Fail() ran in the current call
+  bool ticket_sent_ = false;    // SendSessionTicket was called
   Session offered_session_;
   KeylogSink keylog_sink_;
 

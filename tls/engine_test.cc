@@ -277,10 +277,16 @@ TEST(EngineTest, FullHandshake) {
   EXPECT_FALSE(ci.hello_retry_request);
   EXPECT_EQ(ci.peer_certificates, DefaultChain().chain);
   EXPECT_EQ(ci.cipher_suite, si.cipher_suite);
-  // The server released one ticket on request: the client consumed it.
-  EXPECT_EQ(
-      p.server.Find(EventKind::kWriteData, Level::kApplication, false)->level,
-      Level::kApplication);
+  // The server released its ticket on request, as one NewSessionTicket
+  // message (type 4) at the Application level, and the client read it.
+  const Event* ticket =
+      p.server.Find(EventKind::kWriteData, Level::kApplication, false);
+  ASSERT_NE(ticket, nullptr);
+  ASSERT_GE(ticket->data.size(), 4u);
+  EXPECT_EQ(ticket->data[0], 4);
+  EXPECT_EQ(size_t{ticket->data[1]} << 16 | size_t{ticket->data[2]} << 8 |
+                ticket->data[3],
+            ticket->data.size() - 4);
 }
 
 TEST(EngineTest, ServerHoldsTicketUntilAsked) {

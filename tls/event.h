@@ -53,6 +53,9 @@ struct Event {
   uint16_t cipher_suite = 0;  // IANA id, e.g. 0x1301
   std::vector<uint8_t> data;
   Session session;
+  // ResumeSession (server): the extra data SendSessionTicket sealed into
+  // the ticket (Go's SessionState.Extra).
+  std::vector<std::vector<uint8_t>> extra;
   Error error;
 };
 

@@ -251,7 +251,7 @@ TEST(FirstFlightTest, EveryErrorRowClosesAtTheLevelsThePeerCanRead) {
       SeedResult r;
       const std::vector<sim::TraceEvent> all = RunPair(scenario, &r);
       ASSERT_EQ(r.pairs.size(), 1u) << name;
-      const tools::PairResult& p = r.pairs[0];
+      const PairResult& p = r.pairs[0];
       const bool lost = std::string(model) == "GO_1_21" &&
                         (std::string(row.fault) == "SERVER_INTERNAL_ERROR" ||
                          std::string(row.fault) == "SIGNING_FAILURE");
@@ -274,8 +274,8 @@ TEST(FirstFlightTest, EveryErrorRowClosesAtTheLevelsThePeerCanRead) {
         continue;
       }
       const bool server_closes = std::string(row.closer) == "server";
-      const tools::Verdict& closer = server_closes ? p.server : p.client;
-      const tools::Verdict& peer = server_closes ? p.client : p.server;
+      const Verdict& closer = server_closes ? p.server : p.client;
+      const Verdict& peer = server_closes ? p.client : p.server;
       EXPECT_EQ(closer.kind, VerdictKind::kClosedSent) << name;
       EXPECT_EQ(closer.error_code, row.code) << name;
       EXPECT_EQ(peer.kind, VerdictKind::kClosedReceived) << name;

@@ -25,6 +25,7 @@ PACKAGES=(
   tshark                 # decryption test of exported captures
   python3
   valgrind               # tools/bench.sh --instructions (cachegrind)
+  chromium               # ladder diagram render test (headless)
 )
 
 missing=()

@@ -1,16 +1,9 @@
 #include "tools/export/ladder_html.h"
 
-#include <algorithm>
-#include <cmath>
-#include <map>
-#include <set>
-
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "tools/export/file_io.h"
-#include "tools/export/trace_details.h"
+#include "tools/export/ladder_layout.h"
 
 namespace quicsim::exporter {
 namespace {
@@ -32,226 +25,218 @@ std::string Escape(std::string_view s) {
         out += "&quot;";
         break;
       default:
-        out.push_back(c);
+        // Control characters are not allowed in HTML text.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t') {
+          out += ' ';
+        } else {
+          out.push_back(c);
+        }
     }
   }
   return out;
 }
 
-std::string Ms(sim::Time t) {
-  return absl::StrFormat(
-      "%.3f ms", static_cast<double>((t - sim::Time::Zero()).nanos()) / 1e6);
+void AppendText(std::string* svg, const LadderText& t) {
+  const double x = t.right_aligned ? t.box.x1 : t.box.x0;
+  for (size_t i = 0; i < t.lines.size(); ++i) {
+    absl::StrAppendFormat(svg, "<text x=\"%.1f\" y=\"%.1f\"%s>%s</text>\n", x,
+                          t.box.y0 + kLineHeight * (i + 1) - 3,
+                          t.right_aligned ? " text-anchor=\"end\"" : "",
+                          Escape(t.lines[i]));
+  }
 }
 
-// Maps virtual times to y pixels: 10 px per ms, gaps over 25 ms shown as
-// 250 px plus a logarithmic remainder.
-class TimeAxis {
- public:
-  explicit TimeAxis(const std::set<int64_t>& times_ns) {
-    double y = 0;
-    int64_t prev = -1;
-    for (int64_t t : times_ns) {
-      if (prev >= 0) {
-        const double gap_ms = static_cast<double>(t - prev) / 1e6;
-        y += gap_ms <= 25 ? std::max(gap_ms * 10, 18.0)
-                          : 250 + 40 * std::log10(gap_ms / 25);
-      }
-      y_[t] = y;
-      prev = t;
+std::string PairSvg(const PairLadder& p) {
+  std::string svg;
+  const int height = static_cast<int>(p.height);
+  absl::StrAppendFormat(
+      &svg,
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+      "viewBox=\"0 0 %d %d\">\n",
+      static_cast<int>(kLadderWidth), height, static_cast<int>(kLadderWidth),
+      height);
+  absl::StrAppendFormat(
+      &svg,
+      "<text class=\"lane\" x=\"%.0f\" y=\"30\">client</text>"
+      "<text class=\"lane\" x=\"%.0f\" y=\"30\">server</text>\n"
+      "<line class=\"lane-line\" x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" "
+      "y2=\"%d\"/><line class=\"lane-line\" x1=\"%.0f\" y1=\"%.0f\" "
+      "x2=\"%.0f\" y2=\"%d\"/>\n",
+      kClientLaneX, kServerLaneX, kClientLaneX, kLadderTop - 20, kClientLaneX,
+      height - 20, kServerLaneX, kLadderTop - 20, kServerLaneX, height - 20);
+  for (const LadderTick& t : p.ticks) {
+    absl::StrAppendFormat(&svg,
+                          "<text class=\"tick\" x=\"8\" y=\"%.1f\">%s</text>\n",
+                          t.y + 4, Escape(t.text));
+  }
+  // Lines first, then every text on top of them (its white halo keeps it
+  // legible where an arrow crosses it).
+  for (const LadderDatagram& g : p.datagrams) {
+    absl::StrAppendFormat(&svg, "<g class=\"%s\" data-id=\"%d\">\n", g.css,
+                          g.id);
+    absl::StrAppendFormat(&svg, "<title>%s</title>\n", Escape(g.title));
+    if (g.dropped) {
+      const double xm = (g.drop_x.x0 + g.drop_x.x1) / 2;
+      const double ym = (g.drop_x.y0 + g.drop_x.y1) / 2;
+      absl::StrAppendFormat(
+          &svg,
+          "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n"
+          "<path class=\"x\" d=\"M%.1f,%.1f l10,10 m0,-10 l-10,10\"/>\n",
+          g.x_start, g.y_start, xm, ym, xm - 5, ym - 5);
     }
-    height_ = y;
+    for (const LadderDatagram::Arrival& a : g.arrivals) {
+      absl::StrAppendFormat(&svg,
+                            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                            "y2=\"%.1f\" marker-end=\"url(#arrow)\"/>\n",
+                            g.x_start, g.y_start, a.x, a.y);
+    }
+    svg += "</g>\n";
   }
-  double Y(sim::Time t) const {
-    auto it = y_.find((t - sim::Time::Zero()).nanos());
-    return it == y_.end() ? 0 : it->second;
+  for (const LadderDatagram& g : p.datagrams) {
+    absl::StrAppendFormat(&svg, "<g class=\"%s\" data-label=\"%d\">\n", g.css,
+                          g.id);
+    // A translucent backdrop keeps crossing arrows from striking it out.
+    absl::StrAppendFormat(
+        &svg,
+        "<rect class=\"bg\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+        "height=\"%.1f\"/>\n",
+        g.label.box.x0 - 2, g.label.box.y0, g.label.box.x1 - g.label.box.x0 + 4,
+        g.label.box.y1 - g.label.box.y0);
+    AppendText(&svg, g.label);
+    svg += "</g>\n";
   }
-  double height() const { return height_; }
-  const std::map<int64_t, double>& ticks() const { return y_; }
+  for (const LadderMark& m : p.marks) {
+    absl::StrAppendFormat(&svg, "<g class=\"%s\">\n", m.css);
+    absl::StrAppendFormat(&svg,
+                          "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\"/>\n",
+                          (m.glyph.x0 + m.glyph.x1) / 2, m.glyph_y,
+                          (m.glyph.x1 - m.glyph.x0) / 2 - 0.5);
+    AppendText(&svg, m.text);
+    svg += "</g>\n";
+  }
+  svg += "</svg>\n";
+  return svg;
+}
 
- private:
-  std::map<int64_t, double> y_;
-  double height_ = 0;
-};
+constexpr char kStyle[] = R"(
+body{font-family:sans-serif;margin:16px;background:#fff;color:#222}
+svg{display:block}
+svg text{font-family:"DejaVu Sans Mono","Liberation Mono",monospace;font-size:11px;
+ paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
+.lane{font-size:16px!important;font-weight:bold;text-anchor:middle}
+.lane-line{stroke:#888;stroke-width:3}
+.tick{fill:#666}
+.dgram line{stroke:#1f5fbf;stroke-width:1.4}
+.dgram text{fill:#1f3f7f}
+rect.bg{fill:#fff;fill-opacity:0.82;stroke:none}
+.dropped line{stroke:#c00}.dropped text{fill:#c00}
+.x{stroke:#c00;stroke-width:3;fill:none}
+.corrupted line{stroke:#e08000;stroke-dasharray:6 3}.corrupted text{fill:#b06000}
+.duplicated text{font-weight:bold}
+.reordered line{stroke:#8a2be2}.reordered text{fill:#6a1bb2}
+.mark circle{stroke:#fff;stroke-width:1}
+.timer circle{fill:#d97706}.timer text{fill:#b45309;font-weight:bold}
+.key circle{fill:#059669}.key text{fill:#047857}
+.state circle{fill:#6b7280}.state text{fill:#4b5563}
+.lost circle{fill:#dc2626}.lost text{fill:#b91c1c}
+.drop circle{fill:#dc2626}.drop text{fill:#b91c1c}
+.close circle{fill:#be123c}.close text{fill:#be123c;font-weight:bold}
+.verdict circle{fill:#111}.verdict text{fill:#111;font-weight:bold}
+.legend span{margin-right:14px;font-size:13px}
+#pairs{margin:8px 0}
+.summary{font-size:13px;color:#444}
+)";
+
+// Shows the pair picked in the selector (or named by "#pair/N"), and marks
+// the page ready.
+constexpr char kScript[] = R"(
+window.addEventListener('error', function (e) {
+  document.body.setAttribute('data-ladder-error', String(e.message));
+});
+(function () {
+  var select = document.getElementById('pair');
+  function show(name) {
+    var found = false;
+    document.querySelectorAll('div.pair').forEach(function (d) {
+      var on = d.getAttribute('data-pair') === name;
+      d.hidden = !on;
+      found = found || on;
+    });
+    return found;
+  }
+  select.addEventListener('change', function () {
+    show(select.value);
+    history.replaceState(null, '', '#' + select.value);
+  });
+  var wanted = decodeURIComponent(location.hash.slice(1));
+  if (wanted && show(wanted)) select.value = wanted; else show(select.value);
+  document.body.setAttribute('data-ladder', 'ok');
+})();
+)";
 
 }  // namespace
 
 std::string BuildLadderHtml(const sim::Capture& capture,
                             const std::vector<sim::TraceEvent>& events,
-                            const std::string& title) {
-  const auto packets = MatchPacketsToDatagrams(events);
-  const auto& datagrams = capture.datagrams();
-  // Client addresses: senders whose packets came from a "/client" actor,
-  // else the first sender seen.
-  std::set<sim::Address> clients;
-  for (const sim::CapturedDatagram& d : datagrams) {
-    auto it = packets.find(d.id);
-    if (it != packets.end() && absl::EndsWith(it->second.actor, "/client")) {
-      clients.insert(d.src);
-    }
+                            const std::string& title, int focus_pair) {
+  const std::vector<PairLadder> pairs = LayoutLadder(capture, events);
+  const std::string focus_name =
+      focus_pair >= 0 ? absl::StrCat("pair/", focus_pair) : "";
+  size_t selected = 0;
+  bool found = false;
+  for (size_t i = 0; i < pairs.size() && !found; ++i) {
+    if (pairs[i].pair == focus_name) selected = i, found = true;
   }
-  if (clients.empty() && !datagrams.empty()) clients.insert(datagrams[0].src);
-
-  constexpr double kDropDy = 16;  // a drop's X sits this far below its send
-  std::set<int64_t> times;
-  for (const sim::CapturedDatagram& d : datagrams) {
-    times.insert((d.sent - sim::Time::Zero()).nanos());
-    for (const auto& delivery : d.deliveries) {
-      times.insert((delivery.time - sim::Time::Zero()).nanos());
-    }
+  for (size_t i = 0; i < pairs.size() && !found; ++i) {
+    if (pairs[i].failed) selected = i, found = true;
   }
-  const TimeAxis axis(times);
-  constexpr double kTop = 70, kLeft = 300, kRight = 900, kWidth = 1200;
-  const double height = kTop + axis.height() + 80;
-
-  std::string svg;
-  absl::StrAppendFormat(
-      &svg,
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-      "viewBox=\"0 0 %d %d\">\n",
-      static_cast<int>(kWidth), static_cast<int>(height),
-      static_cast<int>(kWidth), static_cast<int>(height));
-  svg +=
-      "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" "
-      "refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" "
-      "orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" "
-      "fill=\"context-stroke\"/></marker></defs>\n";
-  absl::StrAppendFormat(
-      &svg,
-      "<text class=\"lane\" x=\"%d\" y=\"40\">client</text>"
-      "<text class=\"lane\" x=\"%d\" y=\"40\">server</text>\n",
-      static_cast<int>(kLeft), static_cast<int>(kRight));
-  absl::StrAppendFormat(
-      &svg,
-      "<line class=\"lane-line\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
-      "<line class=\"lane-line\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n",
-      static_cast<int>(kLeft), static_cast<int>(kTop) - 10,
-      static_cast<int>(kLeft), static_cast<int>(height) - 40,
-      static_cast<int>(kRight), static_cast<int>(kTop) - 10,
-      static_cast<int>(kRight), static_cast<int>(height) - 40);
-  double last_tick = -100;
-  for (const auto& [t, y] : axis.ticks()) {
-    if (y - last_tick < 12) continue;
-    last_tick = y;
-    absl::StrAppendFormat(
-        &svg, "<text class=\"tick\" x=\"10\" y=\"%.1f\">%s</text>\n",
-        kTop + y + 4, Ms(sim::Time::Zero() + sim::Duration::Nanos(t)));
+  std::string options, bodies;
+  size_t drawn = 0;
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    if (drawn >= kMaxLadderPairs && i != selected) continue;
+    ++drawn;
+    const PairLadder& p = pairs[i];
+    absl::StrAppend(&options, "<option value=\"", Escape(p.pair), "\"",
+                    i == selected ? " selected" : "", ">",
+                    p.failed ? "&#10007; " : "", Escape(p.pair), ": ",
+                    Escape(p.summary), "</option>\n");
+    absl::StrAppend(&bodies, "<div class=\"pair\" data-pair=\"", Escape(p.pair),
+                    "\"", i == selected ? "" : " hidden",
+                    "><p class=\"summary\">", Escape(p.pair), ": ",
+                    Escape(p.summary), "</p>\n", PairSvg(p), "</div>\n");
   }
-
-  for (const sim::CapturedDatagram& d : datagrams) {
-    const bool from_client = clients.count(d.src) > 0;
-    const double x1 = from_client ? kLeft : kRight;
-    const double x2 = from_client ? kRight : kLeft;
-    const double y1 = kTop + axis.Y(d.sent);
-    std::vector<std::string> labels;
-    auto it = packets.find(d.id);
-    if (it != packets.end()) {
-      for (const sim::TraceEvent* p : it->second.packets) {
-        const Details pd(p->details);
-        std::string label = PacketLabel(pd);
-        std::vector<std::string> frames;
-        for (const SentFrame& f : FramesOf(pd)) {
-          frames.push_back(f.args.empty() ? f.type
-                                          : absl::StrCat(f.type, " ", f.args));
-        }
-        if (!frames.empty()) {
-          absl::StrAppend(&label, " [", absl::StrJoin(frames, ", "), "]");
-        }
-        labels.push_back(label);
-      }
-    }
-    std::vector<std::string> tags;
-    if (d.dropped)
-      tags.push_back(absl::StrCat("DROPPED (", d.drop_reason, ")"));
-    if (d.corrupted) tags.push_back("CORRUPTED");
-    if (d.copies > 0)
-      tags.push_back(absl::StrCat("DUPLICATED x", d.copies + 1));
-    if (d.reordered) tags.push_back("REORDERED");
-    std::string cls = "dgram";
-    if (d.dropped) cls += " dropped";
-    if (d.corrupted) cls += " corrupted";
-    if (d.copies > 0) cls += " duplicated";
-    if (d.reordered) cls += " reordered";
-    absl::StrAppendFormat(&svg, "<g class=\"%s\" data-id=\"%d\">\n", cls, d.id);
-    absl::StrAppendFormat(
-        &svg, "<title>%s</title>\n",
-        Escape(absl::StrCat("datagram ", d.id, " ", d.link, "#", d.index, " ",
-                            d.src.ToString(), " > ", d.dst.ToString(), " ",
-                            d.payload.size(), " bytes, sent ", Ms(d.sent))));
-    if (d.dropped || d.deliveries.empty()) {
-      const double xm = (x1 + x2) / 2, ym = y1 + kDropDy;
-      absl::StrAppendFormat(&svg,
-                            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-                            "y2=\"%.1f\"/>\n",
-                            x1, y1, xm, ym);
-      absl::StrAppendFormat(
-          &svg, "<path class=\"x\" d=\"M%.1f,%.1f l12,12 m0,-12 l-12,12\"/>\n",
-          xm - 6, ym - 6);
-    }
-    for (size_t i = 0; i < d.deliveries.size(); ++i) {
-      const double y2 = kTop + axis.Y(d.deliveries[i].time) + 3.0 * i;
-      absl::StrAppendFormat(&svg,
-                            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-                            "y2=\"%.1f\" marker-end=\"url(#arrow)\"/>\n",
-                            x1, y1, x2, y2);
-    }
-    std::string text = labels.empty() ? absl::StrCat(d.payload.size(), " bytes")
-                                      : absl::StrJoin(labels, " | ");
-    if (!tags.empty()) absl::StrAppend(&text, "  ", absl::StrJoin(tags, " "));
-    absl::StrAppendFormat(&svg,
-                          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s"
-                          "</text>\n",
-                          from_client ? x1 + 8 : x1 - 8, y1 - 3,
-                          from_client ? "start" : "end", Escape(text));
-    svg += "</g>\n";
+  std::string note;
+  if (drawn < pairs.size()) {
+    note = absl::StrCat(" (", drawn, " of ", pairs.size(), " pairs drawn)");
   }
-  svg += "</svg>\n";
-
-  // Verdicts and close codes.
-  std::string verdicts;
-  for (const sim::TraceEvent& e : events) {
-    if (e.kind == "verdict" || e.kind == "connection_close_received" ||
-        (e.kind == "packet_sent" &&
-         absl::StrContains(e.details, "connection_close="))) {
-      absl::StrAppend(&verdicts, "<li class=\"verdict\"><b>", Escape(e.actor),
-                      "</b> ", Ms(e.time), " ", Escape(e.kind), " ",
-                      Escape(e.details), "</li>\n");
-    }
-  }
-
   return absl::StrCat(
       "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>",
-      Escape(title),
-      "</title>\n<style>\n"
-      "body{font-family:sans-serif;margin:16px;background:#fff;color:#222}\n"
-      "svg text{font-family:monospace;font-size:11px}\n"
-      ".lane{font-size:16px!important;font-weight:bold;text-anchor:middle}\n"
-      ".lane-line{stroke:#888;stroke-width:3}\n"
-      ".tick{fill:#666}\n"
-      ".dgram line{stroke:#1f5fbf;stroke-width:1.6}\n"
-      ".dgram text{fill:#1f3f7f}\n"
-      ".dropped line{stroke:#c00}.dropped text{fill:#c00}\n"
-      ".x{stroke:#c00;stroke-width:3;fill:none}\n"
-      ".corrupted line{stroke:#e08000;stroke-dasharray:6 3}"
-      ".corrupted text{fill:#b06000}\n"
-      ".duplicated text{font-weight:bold}\n"
-      ".reordered line{stroke:#8a2be2}.reordered text{fill:#6a1bb2}\n"
-      ".legend span{margin-right:18px}\n"
-      "</style></head><body>\n<h2>",
+      Escape(title), "</title>\n<style>", kStyle, "</style></head><body>\n<h2>",
       Escape(title),
       "</h2>\n<div class=\"legend\"><span style=\"color:#1f5fbf\">&#8594; "
       "delivered</span><span style=\"color:#c00\">&#10007; dropped</span>"
       "<span style=\"color:#e08000\">- - corrupted</span><span "
       "style=\"color:#8a2be2\">&#8594; reordered</span><span><b>bold</b> "
-      "duplicated</span></div>\n",
-      svg, "<h3>Verdicts</h3>\n<ul class=\"verdicts\">\n", verdicts,
-      "</ul>\n</body></html>\n");
+      "duplicated</span><span style=\"color:#b45309\">&#9679; timer</span>"
+      "<span style=\"color:#047857\">&#9679; keys</span><span "
+      "style=\"color:#be123c\">&#9679; close</span><span>&#9679; "
+      "verdict</span></div>\n<div id=\"pairs\"><label>pair "
+      "<select id=\"pair\">\n",
+      options, "</select></label>", note, "</div>\n", bodies,
+      "<svg width=\"0\" height=\"0\" style=\"position:absolute\">"
+      "<defs><marker id=\"arrow\" viewBox=\"0 0 10 8\" refX=\"10\" refY=\"4\" "
+      "markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" markerHeight=\"8\" "
+      "orient=\"auto\"><path d=\"M0,0 L10,4 L0,8 z\" "
+      "fill=\"context-stroke\"/></marker></defs></svg>\n<script>",
+      kScript, "</script>\n</body></html>\n");
 }
 
 absl::Status WriteLadderHtml(const sim::Capture& capture,
                              const std::vector<sim::TraceEvent>& events,
-                             const std::string& title,
-                             const std::string& path) {
-  return WriteFileAtomically(path, BuildLadderHtml(capture, events, title));
+                             const std::string& title, const std::string& path,
+                             int focus_pair) {
+  return WriteFileAtomically(
+      path, BuildLadderHtml(capture, events, title, focus_pair));
 }
 
 }  // namespace quicsim::exporter

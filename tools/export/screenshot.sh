@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Renders an exported ladder diagram to a PNG with headless Chromium
-# (Debian package "chromium"; not needed by any test):
+# (Debian package "chromium", installed by tools/bootstrap.sh):
 #   tools/export/screenshot.sh LADDER.html OUT.png [WIDTH,HEIGHT]
-# Example, the picture in docs/ladder.png:
-#   bazel run //tools/export:export_demo -- impaired /tmp/impaired
-#   tools/export/screenshot.sh /tmp/impaired.html docs/ladder.png
+# The pictures in docs/: the worked example's failing pair (see
+# scenarios/examples/README.md for the trace),
+#   quicsim export /tmp/qs-traces/failing-seed1.min.trace
+#   tools/export/screenshot.sh /tmp/qs-traces/failing-seed1.min.html \
+#     docs/ladder.png 1420,1260
+# and an ALPN mismatch closed with 0x178:
+#   bazel run //tools/export:export_demo -- alpn_mismatch /tmp/alpn
+#   tools/export/screenshot.sh /tmp/alpn.html docs/ladder_close.png 1420,1600
 set -euo pipefail
 html=$(realpath "$1")
 png=$(realpath -m "$2")

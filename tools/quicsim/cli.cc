@@ -176,7 +176,8 @@ int ExportTrace(const std::string& path, std::string base, std::string* error) {
   if (s.ok() && !html.empty()) {
     const std::string title =
         absl::StrCat(t->scenario().name(), " seed ", t->seed());
-    s = staged.Add(html, exporter::BuildLadderHtml(capture, events, title));
+    s = staged.Add(html, exporter::BuildLadderHtml(capture, events, title,
+                                                   t->pair_index()));
   }
   const std::vector<std::string> written = staged.paths();
   if (s.ok()) s = staged.Commit();

@@ -1,0 +1,487 @@
+#include "tools/export/ladder_layout.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "tools/export/protocol_names.h"
+#include "tools/export/trace_details.h"
+
+namespace quicsim::exporter {
+namespace {
+
+constexpr double kMiddleX0 = kClientLaneX + kLaneMargin;
+constexpr double kMiddleX1 = kServerLaneX - kLaneMargin;
+constexpr double kClientMarkX1 = kClientLaneX - 12;
+constexpr double kClientMarkX0 = 96;
+constexpr double kServerMarkX0 = kServerLaneX + 12;
+constexpr double kServerMarkX1 = kLadderWidth - 8;
+// Arrowhead: length and half width (the SVG marker draws the same).
+constexpr double kHeadLength = 10;
+constexpr double kHeadHalfWidth = 4;
+constexpr double kGlyphRadius = 4.5;
+
+size_t MaxChars(double x0, double x1) {
+  return static_cast<size_t>((x1 - x0) / kCharWidth);
+}
+
+int64_t Ns(sim::Time t) { return (t - sim::Time::Zero()).nanos(); }
+
+std::string Ms(int64_t ns) {
+  return absl::StrFormat("%.3f ms", static_cast<double>(ns) / 1e6);
+}
+
+// "pair/3" for "pair/3/client", "" for other actors.
+std::string PairOf(const std::string& actor) {
+  if (!absl::StartsWith(actor, "pair/")) return "";
+  const size_t slash = actor.find('/', 5);
+  return actor.substr(0, slash);
+}
+
+int64_t PairNumber(const std::string& pair) {
+  int64_t n = -1;
+  if (absl::StartsWith(pair, "pair/") &&
+      absl::SimpleAtoi(absl::string_view(pair).substr(5), &n)) {
+    return n;
+  }
+  return INT64_MAX;
+}
+
+// TLS messages a side sent per level, as CRYPTO stream byte ranges.
+struct TlsMessage {
+  uint64_t start = 0, end = 0;
+  std::string name;
+};
+using MessageMap =
+    std::map<std::pair<std::string, std::string>, std::vector<TlsMessage>>;
+
+std::string LevelOfPacketType(const std::string& type) {
+  if (type == "Initial") return "initial";
+  if (type == "Handshake") return "handshake";
+  if (type == "0-RTT") return "early_data";
+  return "application";
+}
+
+std::string CryptoText(const MessageMap& messages, const std::string& actor,
+                       const std::string& type, const std::string& range) {
+  std::string out = absl::StrCat("CRYPTO ", range);
+  const size_t plus = range.find('+');
+  uint64_t offset = 0, length = 0;
+  if (plus == std::string::npos ||
+      !absl::SimpleAtoi(range.substr(0, plus), &offset) ||
+      !absl::SimpleAtoi(range.substr(plus + 1), &length)) {
+    return out;
+  }
+  auto it = messages.find({actor, LevelOfPacketType(type)});
+  if (it == messages.end()) return out;
+  std::vector<std::string> names;
+  for (const TlsMessage& m : it->second) {
+    if (m.end <= offset || m.start >= offset + length) continue;
+    const bool whole = m.start >= offset && m.end <= offset + length;
+    names.push_back(whole ? m.name : absl::StrCat(m.name, "(part)"));
+  }
+  if (!names.empty()) absl::StrAppend(&out, " ", absl::StrJoin(names, " "));
+  return out;
+}
+
+std::string UpperFrame(const std::string& type) {
+  std::string out = type;
+  for (char& c : out) c = static_cast<char>(std::toupper(c));
+  return out;
+}
+
+// One line per packet: "Initial 0: CRYPTO 0+221 ClientHello, ACK".
+std::vector<std::string> PacketTexts(const DatagramPackets* packets,
+                                     const MessageMap& messages) {
+  std::vector<std::string> out;
+  if (packets == nullptr) return out;
+  for (const sim::TraceEvent* p : packets->packets) {
+    const Details d(p->details);
+    std::vector<std::string> frames;
+    for (const SentFrame& f : FramesOf(d)) {
+      if (f.type == "padding") continue;
+      if (f.type == "crypto") {
+        frames.push_back(
+            CryptoText(messages, packets->actor, d.Get("type"), f.args));
+      } else if (f.type == "connection_close") {
+        frames.push_back(
+            absl::StrCat("CONNECTION_CLOSE ", NameCloseCodes(f.args)));
+      } else {
+        frames.push_back(UpperFrame(f.type));
+      }
+    }
+    std::string line = PacketLabel(d);
+    if (!frames.empty())
+      absl::StrAppend(&line, ": ", absl::StrJoin(frames, ", "));
+    out.push_back(line);
+  }
+  return out;
+}
+
+// A lane mark derived from an endpoint event, or none.
+struct MarkSpec {
+  std::string css;
+  std::string text;
+};
+
+bool MarkFor(const sim::TraceEvent& e, bool have_packet_lost, MarkSpec* out) {
+  const Details d(e.details);
+  const std::string& k = e.kind;
+  if (k == "pto") {
+    *out = {"timer",
+            absl::StrCat("PTO #", d.GetInt("pto_count", 0), " fired (",
+                         d.Get("space"), ")",
+                         d.Has("anti_deadlock") ? " anti-deadlock" : "")};
+  } else if (k == "loss_timer") {
+    if (d.Get("event") != "expired") return false;
+    *out = {"timer", absl::StrCat(d.Get("type") == "pto" ? "PTO" : "loss",
+                                  " timer expired (", d.Get("space"), ")")};
+  } else if (k == "idle_timeout") {
+    *out = {"timer", "idle timeout"};
+  } else if (k == "closing_period_ended" || k == "closing_period_end") {
+    *out = {"timer", "closing period over"};
+  } else if (k == "keys_installed") {
+    *out = {"key", absl::StrCat("+ ", d.Get("level"), " ", d.Get("direction"),
+                                " key")};
+  } else if (k == "keys_discarded") {
+    *out = {"key", absl::StrCat("- ", d.Get("level"), " keys discarded")};
+  } else if (k == "handshake_complete") {
+    *out = {"state", "handshake complete"};
+  } else if (k == "handshake_confirmed") {
+    *out = {"state", "handshake confirmed"};
+  } else if (k == "address_validated") {
+    *out = {"state", absl::StrCat("address validated (", d.Get("by"), ")")};
+  } else if (k == "amplification_blocked") {
+    *out = {"state", "blocked: amplification limit"};
+  } else if (k == "verdict") {
+    *out = {"verdict", absl::StrCat("VERDICT ", NameCloseCodes(e.details))};
+  } else if (k == "connection_close_received") {
+    *out = {"close", absl::StrCat("CONNECTION_CLOSE received ",
+                                  NameCloseCodes(d.Get("code")))};
+  } else if (k == "close") {
+    *out = {"close", absl::StrCat("close ", NameCloseCodes(e.details))};
+  } else if (k == "packet_dropped" || k == "datagram_dropped" ||
+             k == "datagram_trailing_dropped") {
+    std::string what = d.Has("type") ? d.Get("type") : "datagram";
+    if (d.GetInt("size") >= 0)
+      absl::StrAppend(&what, " ", d.GetInt("size"), "B");
+    *out = {"drop", absl::StrCat("dropped ", what, ": ", d.Get("reason"))};
+  } else if (k == "packet_lost") {
+    *out = {"lost", absl::StrCat("lost ", d.Get("space"), " pn ", d.Get("pn"),
+                                 " (", d.Get("trigger"), ")")};
+  } else if (k == "ack_received") {
+    if (have_packet_lost || d.GetInt("lost", 0) <= 0) return false;
+    *out = {"lost", absl::StrCat(d.GetInt("lost", 0), " ", d.Get("space"),
+                                 " packet(s) declared lost")};
+  } else if (k == "retry_received" || k == "retry_sent" ||
+             k == "version_negotiation") {
+    *out = {"state", absl::StrCat(k, " ", e.details)};
+  } else if (k == "read_error" || k == "write_error" ||
+             k == "server_create_failed") {
+    *out = {"close", absl::StrCat(k, " ", NameCloseCodes(e.details))};
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// What happens at one instant of one pair.
+struct Instant {
+  std::vector<size_t> sends;                        // datagram indices
+  std::vector<std::pair<size_t, size_t>> arrivals;  // (datagram, delivery)
+  std::vector<std::pair<bool, MarkSpec>> marks;     // (client side, mark)
+};
+
+struct PairInput {
+  std::vector<const sim::CapturedDatagram*> datagrams;
+  std::vector<bool> from_client;
+  std::vector<std::vector<std::string>> packet_texts;
+  std::vector<const sim::TraceEvent*> events;
+};
+
+// The arrowhead of a line from (x1, y1) to its tip (x2, y2).
+LadderBox HeadBox(double x1, double y1, double x2, double y2) {
+  double dx = x2 - x1, dy = y2 - y1;
+  const double len = std::hypot(dx, dy);
+  if (len <= 0) return {x2 - 1, y2 - 1, x2 + 1, y2 + 1};
+  dx /= len;
+  dy /= len;
+  const double bx = x2 - kHeadLength * dx, by = y2 - kHeadLength * dy;
+  const double px[3] = {x2, bx - kHeadHalfWidth * dy, bx + kHeadHalfWidth * dy};
+  const double py[3] = {y2, by + kHeadHalfWidth * dx, by - kHeadHalfWidth * dx};
+  LadderBox b{px[0], py[0], px[0], py[0]};
+  for (int i = 1; i < 3; ++i) {
+    b.x0 = std::min(b.x0, px[i]);
+    b.x1 = std::max(b.x1, px[i]);
+    b.y0 = std::min(b.y0, py[i]);
+    b.y1 = std::max(b.y1, py[i]);
+  }
+  // The stroke's half width around the outline.
+  b.x0 -= 1;
+  b.y0 -= 1;
+  b.x1 += 1;
+  b.y1 += 1;
+  return b;
+}
+
+LadderText MakeText(const std::vector<std::string>& raw, double x0, double x1,
+                    bool right_aligned, double y0) {
+  LadderText t;
+  t.right_aligned = right_aligned;
+  const size_t max = MaxChars(x0, x1);
+  for (const std::string& r : raw) {
+    for (std::string& line : WrapText(r, max)) t.lines.push_back(line);
+  }
+  size_t widest = 0;
+  for (const std::string& l : t.lines) widest = std::max(widest, l.size());
+  const double w = static_cast<double>(widest) * kCharWidth;
+  t.box = right_aligned ? LadderBox{x1 - w, y0, x1, y0 + 0}
+                        : LadderBox{x0, y0, x0 + w, y0};
+  t.box.y1 = y0 + kLineHeight * static_cast<double>(t.lines.size());
+  return t;
+}
+
+PairLadder LayoutPair(const std::string& name, const PairInput& in) {
+  PairLadder out;
+  out.pair = name;
+  bool have_packet_lost = false;
+  for (const sim::TraceEvent* e : in.events) {
+    if (e->kind == "packet_lost") have_packet_lost = true;
+  }
+  std::map<int64_t, Instant> instants;
+  for (size_t i = 0; i < in.datagrams.size(); ++i) {
+    const sim::CapturedDatagram& d = *in.datagrams[i];
+    instants[Ns(d.sent)].sends.push_back(i);
+    for (size_t k = 0; k < d.deliveries.size(); ++k) {
+      instants[Ns(d.deliveries[k].time)].arrivals.push_back({i, k});
+    }
+  }
+  std::string client_verdict, server_verdict;
+  for (size_t i = 0; i < in.events.size(); ++i) {
+    const sim::TraceEvent& e = *in.events[i];
+    const bool client = absl::EndsWith(e.actor, "/client");
+    if (e.kind == "verdict") {
+      (client ? client_verdict : server_verdict) = NameCloseCodes(e.details);
+    }
+    MarkSpec m;
+    if (!MarkFor(e, have_packet_lost, &m)) continue;
+    auto& marks = instants[Ns(e.time)].marks;
+    // Merge "+ handshake write key" and "+ handshake read key" of one side
+    // at one instant into "+ handshake keys (write, read)".
+    if (e.kind == "keys_installed" && !marks.empty() &&
+        marks.back().first == client && marks.back().second.css == "key") {
+      const Details d(e.details);
+      const std::string prefix = absl::StrCat("+ ", d.Get("level"), " ");
+      std::string& last = marks.back().second.text;
+      if (absl::StartsWith(last, prefix) && absl::EndsWith(last, " key")) {
+        last = absl::StrCat(
+            prefix, "keys (",
+            last.substr(prefix.size(), last.size() - prefix.size() - 4), ", ",
+            d.Get("direction"), ")");
+        continue;
+      }
+    }
+    marks.push_back({client, m});
+  }
+  out.summary = absl::StrCat(
+      "client ", client_verdict.empty() ? "no verdict" : client_verdict,
+      "; server ", server_verdict.empty() ? "no verdict" : server_verdict);
+  out.failed = !absl::StartsWith(client_verdict, "confirmed") ||
+               !absl::StartsWith(server_verdict, "confirmed");
+
+  out.datagrams.resize(in.datagrams.size());
+  double block_top = kLadderTop;
+  double last_tick = -1e9;
+  int64_t prev_ns = -1;
+  for (const auto& [ns, instant] : instants) {
+    if (prev_ns >= 0) {
+      const double gap_ms = static_cast<double>(ns - prev_ns) / 1e6;
+      block_top += gap_ms <= 25 ? std::max(gap_ms * 3, 2.0)
+                                : 75 + 40 * std::log10(gap_ms / 25);
+    }
+    prev_ns = ns;
+    if (block_top - last_tick >= kLineHeight) {
+      out.ticks.push_back({block_top, Ms(ns)});
+      last_tick = block_top;
+    }
+    double middle = block_top, client_lane = block_top, server_lane = block_top;
+    // Sends: label, then the start of the arrow, then a drop's X.
+    for (size_t i : instant.sends) {
+      const sim::CapturedDatagram& d = *in.datagrams[i];
+      LadderDatagram& g = out.datagrams[i];
+      g.id = d.id;
+      g.from_client = in.from_client[i];
+      std::vector<std::string> raw = in.packet_texts[i];
+      if (raw.empty()) raw.push_back(absl::StrCat(d.payload.size(), " bytes"));
+      std::vector<std::string> tags;
+      g.css = "dgram";
+      if (d.dropped) {
+        tags.push_back(absl::StrCat("DROPPED (", d.drop_reason, ")"));
+        g.css += " dropped";
+      }
+      if (d.corrupted) {
+        tags.push_back("CORRUPTED");
+        g.css += " corrupted";
+      }
+      if (d.copies > 0) {
+        tags.push_back(absl::StrCat("DUPLICATED x", d.copies + 1));
+        g.css += " duplicated";
+      }
+      if (d.reordered) {
+        tags.push_back("REORDERED");
+        g.css += " reordered";
+      }
+      if (!tags.empty()) raw.push_back(absl::StrJoin(tags, " "));
+      g.title = absl::StrCat("datagram ", d.id, " ", d.link, "#", d.index, " ",
+                             d.src.ToString(), " > ", d.dst.ToString(), " ",
+                             d.payload.size(), " bytes, sent ", Ms(ns));
+      g.label = MakeText(raw, kMiddleX0, kMiddleX1, !g.from_client, middle);
+      g.x_start = g.from_client ? kClientLaneX : kServerLaneX;
+      g.y_start = g.label.box.y1 + 3;
+      middle = g.y_start + 4;
+      g.dropped = d.dropped || d.deliveries.empty();
+      if (g.dropped) {
+        const double xm = (kClientLaneX + kServerLaneX) / 2;
+        const double ym = g.y_start + 14;
+        g.drop_x = {xm - 7, ym - 7, xm + 7, ym + 7};
+        middle = g.drop_x.y1 + 3;
+      }
+    }
+    // Arrivals, then marks, on each lane.
+    for (const auto& [i, k] : instant.arrivals) {
+      LadderDatagram& g = out.datagrams[i];
+      const bool to_client = !g.from_client;
+      double& cursor = to_client ? client_lane : server_lane;
+      LadderDatagram::Arrival a;
+      a.x = to_client ? kClientLaneX : kServerLaneX;
+      // The head reaches at most its diagonal above the tip and its half
+      // width (plus stroke) below it; the tip stays below the arrow start.
+      const double up = std::hypot(kHeadLength, kHeadHalfWidth) + 1;
+      a.y = std::max(cursor + up, g.y_start);
+      a.head = HeadBox(g.x_start, g.y_start, a.x, a.y);
+      cursor = std::max(cursor, a.head.y1) + 1;
+      g.arrivals.push_back(a);
+    }
+    for (const auto& [client, spec] : instant.marks) {
+      double& cursor = client ? client_lane : server_lane;
+      LadderMark m;
+      m.client = client;
+      m.css = absl::StrCat("mark ", spec.css);
+      m.text = client ? MakeText({spec.text}, kClientMarkX0, kClientMarkX1,
+                                 true, cursor)
+                      : MakeText({spec.text}, kServerMarkX0, kServerMarkX1,
+                                 false, cursor);
+      const double lane = client ? kClientLaneX : kServerLaneX;
+      m.glyph_y = cursor + kLineHeight / 2;
+      m.glyph = {lane - kGlyphRadius, m.glyph_y - kGlyphRadius,
+                 lane + kGlyphRadius, m.glyph_y + kGlyphRadius};
+      cursor = std::max(m.text.box.y1, m.glyph.y1) + 1;
+      out.marks.push_back(std::move(m));
+    }
+    block_top = std::max({middle, client_lane, server_lane, block_top + 12});
+  }
+  out.height = block_top + 40;
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> WrapText(const std::string& text, size_t max_chars) {
+  std::vector<std::string> lines;
+  if (max_chars < 8) max_chars = 8;
+  std::string rest = text;
+  bool first = true;
+  while (true) {
+    const size_t room = first ? max_chars : max_chars - 2;
+    const std::string indent = first ? "" : "  ";
+    if (rest.size() <= room) {
+      lines.push_back(indent + rest);
+      break;
+    }
+    size_t cut = rest.rfind(' ', room);
+    if (cut == std::string::npos || cut < room / 2) cut = room;
+    lines.push_back(indent + rest.substr(0, cut));
+    rest = rest.substr(cut);
+    while (!rest.empty() && rest[0] == ' ') rest.erase(0, 1);
+    if (rest.empty()) break;
+    first = false;
+  }
+  return lines;
+}
+
+std::vector<PairLadder> LayoutLadder(
+    const sim::Capture& capture, const std::vector<sim::TraceEvent>& events) {
+  const auto packets = MatchPacketsToDatagrams(events);
+  // TLS messages per (actor, level), as CRYPTO stream offsets.
+  MessageMap messages;
+  for (const sim::TraceEvent& e : events) {
+    if (e.kind != "tls_message_sent") continue;
+    const Details d(e.details);
+    auto& list = messages[{e.actor, d.Get("level")}];
+    const uint64_t start = list.empty() ? 0 : list.back().end;
+    const int64_t length = std::max<int64_t>(d.GetInt("length", 0), 0);
+    list.push_back({start, start + 4 + static_cast<uint64_t>(length),
+                    TlsMessageName(static_cast<int>(d.GetInt("type", -1)))});
+  }
+  // Which pair each datagram belongs to, and its direction.
+  std::map<std::string, PairInput> pairs;
+  std::map<sim::Address, std::pair<std::string, bool>> by_address;
+  for (const sim::CapturedDatagram& d : capture.datagrams()) {
+    auto it = packets.find(d.id);
+    if (it == packets.end()) continue;
+    const std::string pair = PairOf(it->second.actor);
+    const bool client = absl::EndsWith(it->second.actor, "/client");
+    if (!pair.empty()) by_address.emplace(d.src, std::make_pair(pair, client));
+  }
+  for (const sim::CapturedDatagram& d : capture.datagrams()) {
+    auto it = packets.find(d.id);
+    const DatagramPackets* p = it == packets.end() ? nullptr : &it->second;
+    std::string pair = p != nullptr ? PairOf(p->actor) : "";
+    bool client = p != nullptr && absl::EndsWith(p->actor, "/client");
+    if (pair.empty()) {
+      auto a = by_address.find(d.src);
+      if (a != by_address.end()) {
+        pair = a->second.first;
+        client = a->second.second;
+      } else if (auto b = by_address.find(d.dst); b != by_address.end()) {
+        pair = b->second.first;
+        client = !b->second.second;
+      } else {
+        pair = PairOf(d.link);
+        client = absl::EndsWith(d.link, "c2s");
+      }
+    }
+    if (pair.empty()) pair = "other";
+    PairInput& in = pairs[pair];
+    in.datagrams.push_back(&d);
+    in.from_client.push_back(client);
+    in.packet_texts.push_back(PacketTexts(p, messages));
+  }
+  for (const sim::TraceEvent& e : events) {
+    const std::string pair = PairOf(e.actor);
+    if (pair.empty() || (!absl::EndsWith(e.actor, "/client") &&
+                         !absl::EndsWith(e.actor, "/server"))) {
+      continue;
+    }
+    pairs[pair].events.push_back(&e);
+  }
+  std::vector<std::pair<std::string, const PairInput*>> order;
+  for (const auto& [name, in] : pairs) order.push_back({name, &in});
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) {
+                     return PairNumber(a.first) < PairNumber(b.first);
+                   });
+  std::vector<PairLadder> out;
+  for (const auto& [name, in] : order) out.push_back(LayoutPair(name, *in));
+  return out;
+}
+
+}  // namespace quicsim::exporter

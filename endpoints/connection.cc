@@ -593,7 +593,7 @@ absl::Status Connection::OnAckFrame(EncryptionLevel level,
                           loss_.congestion_controller().congestion_window(),
                           loss_.bytes_in_flight()));
   }
-  OnPacketsLost(outcome_.lost);
+  OnPacketsLost(outcome_.lost, ack.largest_acked());
   if (TraceOn() && (!outcome_.acked.empty() || !outcome_.lost.empty())) {
     Trace("ack_received",
           absl::StrFormat("space=%s largest=%d acked=%d lost=%d",
@@ -604,10 +604,12 @@ absl::Status Connection::OnAckFrame(EncryptionLevel level,
   return absl::OkStatus();
 }
 
-void Connection::OnPacketsLost(absl::Span<const SentPacketInfo> lost) {
+void Connection::OnPacketsLost(absl::Span<const SentPacketInfo> lost,
+                               std::optional<uint64_t> largest_acked) {
   // What the lost packets carried goes out again.
   for (const SentPacketInfo& info : lost) {
     ++stats_.packets_lost;
+    if (TraceOn()) TracePacketLost(info, outcome_.space, largest_acked);
     auto it = sent_records_.find(info.token);
     if (it == sent_records_.end()) continue;
     const SentRecord& rec = it->second;
@@ -1382,7 +1384,9 @@ void Connection::UpdateRecoveryFlags() {
 void Connection::ArmTimers() {
   if (state_ != State::kHandshake && state_ != State::kConfirmed) return;
   UpdateRecoveryFlags();
+  const sim::Time loss_before = loss_alarm_.deadline();
   loss_alarm_.Set(loss_.LossDetectionTimer());
+  if (TraceOn()) TraceLossTimer(loss_before);
   sim::Time ack_deadline = sim::Time::Infinite();
   for (int s = 0; s < kNumPacketNumberSpaces; ++s) {
     if (!acks_[s]->HasNewPackets()) continue;
@@ -1406,6 +1410,7 @@ sim::Duration Connection::CurrentPto() const {
 
 void Connection::OnLossDetectionAlarm() {
   if (state_ != State::kHandshake && state_ != State::kConfirmed) return;
+  if (TraceOn()) TraceLossTimerExpired();
   loss_.OnLossDetectionTimeout(scheduler_->Now(), &outcome_);
   OnPacketsLost(outcome_.lost);
   if (outcome_.probe.count > 0) {

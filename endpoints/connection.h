@@ -233,7 +233,9 @@ class Connection {
                              absl::Span<const uint8_t> payload,
                              bool* ack_eliciting);
   absl::Status OnAckFrame(EncryptionLevel level, const AckFrame& ack);
-  void OnPacketsLost(absl::Span<const SentPacketInfo> lost);
+  // `largest_acked`: of the ACK that declared them lost (none: the timer).
+  void OnPacketsLost(absl::Span<const SentPacketInfo> lost,
+                     std::optional<uint64_t> largest_acked = std::nullopt);
   absl::Status OnCryptoFrame(EncryptionLevel level, uint64_t offset,
                              absl::Span<const uint8_t> data);
   void OnConnectionClose(uint64_t code, absl::string_view reason);
@@ -293,6 +295,12 @@ class Connection {
   void SetVerdict(Verdict::Kind kind, uint64_t code, absl::string_view reason);
   void MaybeDone();
   void Trace(absl::string_view kind, const std::string& details);
+  // Recovery events for the trace (connection_recovery_trace.cc).
+  void TracePacketLost(const SentPacketInfo& info, PacketNumberSpace space,
+                       std::optional<uint64_t> largest_acked);
+  // After re-arming the loss alarm: records a change from `before`.
+  void TraceLossTimer(sim::Time before);
+  void TraceLossTimerExpired();
   bool TraceOn() const { return sim::TraceOn(trace_); }
 
   EncryptionLevel LevelFromTls(tls::Level level) const {

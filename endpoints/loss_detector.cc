@@ -241,10 +241,12 @@ sim::Time LossDetector::PtoTime(sim::Time now, PacketNumberSpace* space) const {
 }
 
 void LossDetector::SetTimer(sim::Time now) {
-  PacketNumberSpace space;
+  PacketNumberSpace space = PacketNumberSpace::kInitial;
   sim::Time loss_time = EarliestLossTime(&space);
-  if (!loss_time.IsInfinite()) {
+  timer_is_loss_time_ = !loss_time.IsInfinite();
+  if (timer_is_loss_time_) {
     timer_ = loss_time;
+    timer_space_ = space;
     return;
   }
   if (flags_.at_anti_amplification_limit) {
@@ -256,6 +258,7 @@ void LossDetector::SetTimer(sim::Time now) {
     return;
   }
   timer_ = PtoTime(now, &space);
+  timer_space_ = space;
 }
 
 void LossDetector::OnLossDetectionTimeout(sim::Time now, RecoveryOutcome* out) {

@@ -113,6 +113,10 @@ class LossDetector {
   // When the loss detection alarm must fire (earliest loss time, else the
   // PTO deadline); Infinite when no alarm is needed.
   sim::Time LossDetectionTimer() const { return timer_; }
+  // What the timer waits for: a packet's loss time (true; qlog's "ack"
+  // timer) or a PTO (false), and in which packet number space.
+  bool timer_is_loss_time() const { return timer_is_loss_time_; }
+  PacketNumberSpace timer_space() const { return timer_space_; }
   // The alarm fired: fills `out` with packets declared lost by the time
   // threshold, or with a probe request (then pto_count grows). Does nothing
   // if called before LossDetectionTimer().
@@ -180,6 +184,8 @@ class LossDetector {
   SpaceState spaces_[kNumPacketNumberSpaces];
   int pto_count_ = 0;
   sim::Time timer_ = sim::Time::Infinite();
+  bool timer_is_loss_time_ = false;
+  PacketNumberSpace timer_space_ = PacketNumberSpace::kInitial;
 };
 
 }  // namespace quicsim::endpoints

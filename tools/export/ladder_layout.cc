@@ -141,9 +141,9 @@ bool MarkFor(const sim::TraceEvent& e, bool have_packet_lost, MarkSpec* out) {
                          d.Get("space"), ")",
                          d.Has("anti_deadlock") ? " anti-deadlock" : "")};
   } else if (k == "loss_timer") {
-    if (d.Get("event") != "expired") return false;
-    *out = {"timer", absl::StrCat(d.Get("type") == "pto" ? "PTO" : "loss",
-                                  " timer expired (", d.Get("space"), ")")};
+    // PTO expiries show as the "pto" event that follows (with its count).
+    if (d.Get("event") != "expired" || d.Get("type") == "pto") return false;
+    *out = {"timer", absl::StrCat("loss timer expired (", d.Get("space"), ")")};
   } else if (k == "idle_timeout") {
     *out = {"timer", "idle timeout"};
   } else if (k == "closing_period_ended" || k == "closing_period_end") {

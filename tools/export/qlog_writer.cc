@@ -2,12 +2,16 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "tools/export/file_io.h"
 #include "tools/export/json.h"
+#include "tools/export/protocol_names.h"
 #include "tools/export/trace_details.h"
 
 namespace quicsim::exporter {
@@ -37,20 +41,70 @@ std::string QlogKeyLevel(const std::string& level) {
   return level;  // initial, handshake
 }
 
-// qlog packet_dropped trigger for an endpoint drop reason.
+// qlog 0.3's packet_dropped trigger for an endpoint drop reason (the
+// reason itself goes into "details").
 std::string DropTrigger(const std::string& reason) {
   if (absl::StrContains(reason, "decrypt") ||
-      absl::StrContains(reason, "open")) {
-    return "decryption_failure";
+      absl::StrContains(reason, "integrity") ||
+      absl::StartsWith(reason, "keys_")) {
+    return "decryption_failure";  // no keys (yet, or any more), or bad tag
   }
-  if (absl::StrContains(reason, "key")) return "key_unavailable";
-  if (absl::StrContains(reason, "duplicate")) return "duplicate";
-  if (absl::StrContains(reason, "unknown_connection")) {
-    return "connection_unknown";
-  }
+  if (absl::StrContains(reason, "connection_id")) return "connection_unknown";
   if (absl::StrContains(reason, "version")) return "unsupported";
-  if (absl::StrContains(reason, "unexpected")) return "rejected";
+  if (reason == "duplicate" || absl::StartsWith(reason, "unexpected") ||
+      reason == "draining" || reason == "closing") {
+    return "rejected";
+  }
+  if (absl::StrContains(reason, "token") ||
+      absl::StrContains(reason, "too_small") ||
+      absl::StrContains(reason, " ")) {
+    return "invalid";  // malformed input (trailing bytes carry a message)
+  }
+  if (absl::StrContains(reason, "fail")) return "internal_error";
   return "general";
+}
+
+// The QUIC error code in trace text ("CRYPTO_ERROR(0x178)", "0xa"), or -1.
+int64_t CodeOf(const std::string& text) {
+  const size_t hex = text.find("0x");
+  if (hex == std::string::npos) return -1;
+  size_t end = hex + 2;
+  while (end < text.size() &&
+         absl::ascii_isxdigit(static_cast<unsigned char>(text[end]))) {
+    ++end;
+  }
+  uint64_t code = 0;
+  if (end == hex + 2 || end - hex > 17 ||
+      !absl::SimpleHexAtoi(
+          absl::string_view(text.data() + hex + 2, end - hex - 2), &code)) {
+    return -1;
+  }
+  return static_cast<int64_t>(code);
+}
+
+// qlog 0.3's TransportError / CryptoError for a code: "protocol_violation",
+// "crypto_error_0x178", else the number.
+std::string QlogErrorCode(int64_t code) {
+  if (code >= 0 && code <= 0x10) {
+    return JsonQuote(TransportErrorName(static_cast<uint64_t>(code)));
+  }
+  if (code >= 0x100 && code <= 0x1ff) {
+    return JsonQuote(absl::StrFormat("crypto_error_0x%x", code));
+  }
+  return absl::StrCat(code < 0 ? 0 : code);
+}
+
+// qlog's packet_number_space for the endpoint's SpaceName.
+std::string QlogSpace(const std::string& space) {
+  return space == "application" ? "application_data" : space;
+}
+
+// The packet type a space's lost packet had, unless the trace says.
+std::string LostPacketType(const Details& d) {
+  if (d.Has("type")) return QlogPacketType(d.Get("type"));
+  const std::string space = d.Get("space");
+  if (space == "initial" || space == "handshake") return space;
+  return "1RTT";
 }
 
 std::string Header(const Details& d) {
@@ -77,10 +131,11 @@ std::string FrameJson(const SentFrame& f) {
     }
   }
   if (f.type == "connection_close") {
+    const int64_t code = CodeOf(f.args);
     return absl::StrCat(
         "{\"frame_type\":\"connection_close\",\"error_space\":\"transport\","
         "\"error_code\":",
-        JsonQuote(f.args), "}");
+        QlogErrorCode(code), ",\"raw_error_code\":", code < 0 ? 0 : code, "}");
   }
   return absl::StrCat("{\"frame_type\":", JsonQuote(f.type), "}");
 }
@@ -182,9 +237,11 @@ std::string BuildQlog(const std::vector<sim::TraceEvent>& events,
                              absl::StrJoin(frames, ","), "]}"));
       if (d.Has("connection_close") && !closed) {
         closed = true;
-        out += Event(e, "connectivity:connection_closed",
-                     absl::StrCat("{\"owner\":\"local\",\"connection_code\":",
-                                  JsonQuote(d.Get("connection_close")), "}"));
+        out +=
+            Event(e, "connectivity:connection_closed",
+                  absl::StrCat("{\"owner\":\"local\",\"connection_code\":",
+                               QlogErrorCode(CodeOf(d.Get("connection_close"))),
+                               ",\"trigger\":\"error\"}"));
       }
     } else if (e.kind == "packet_received") {
       std::vector<std::string> frames;
@@ -203,9 +260,9 @@ std::string BuildQlog(const std::vector<sim::TraceEvent>& events,
       if (d.GetInt("size") >= 0) {
         absl::StrAppend(&data, "\"raw\":{\"length\":", d.GetInt("size"), "},");
       }
-      absl::StrAppend(&data,
-                      "\"trigger\":", JsonQuote(DropTrigger(d.Get("reason"))),
-                      ",\"details\":", JsonQuote(d.Get("reason")), "}");
+      absl::StrAppend(
+          &data, "\"trigger\":", JsonQuote(DropTrigger(d.Get("reason"))),
+          ",\"details\":{\"reason\":", JsonQuote(d.Get("reason")), "}}");
       out += Event(e, "transport:packet_dropped", data);
     } else if (e.kind == "keys_installed") {
       const bool write = d.Get("direction") == "write";
@@ -236,7 +293,8 @@ std::string BuildQlog(const std::vector<sim::TraceEvent>& events,
         closed = true;
         out += Event(e, "connectivity:connection_closed",
                      absl::StrCat("{\"owner\":\"remote\",\"connection_code\":",
-                                  JsonQuote(d.Get("code")), ",\"reason\":",
+                                  QlogErrorCode(CodeOf(d.Get("code"))),
+                                  ",\"trigger\":\"error\",\"reason\":",
                                   JsonQuote(d.Get("reason")), "}"));
       }
     } else if (e.kind == "idle_timeout") {
@@ -245,12 +303,48 @@ std::string BuildQlog(const std::vector<sim::TraceEvent>& events,
         out += Event(e, "connectivity:connection_closed",
                      "{\"owner\":\"local\",\"trigger\":\"idle_timeout\"}");
       }
-    } else if (e.kind == "handshake_complete") {
+    } else if (e.kind == "handshake_complete" ||
+               e.kind == "handshake_confirmed") {
       out += Event(e, "connectivity:connection_state_updated",
-                   "{\"new\":\"handshake_complete\"}");
+                   absl::StrCat("{\"new\":", JsonQuote(e.kind), "}"));
+    } else if (e.kind == "closing_period_ended") {
+      out += Event(e, "connectivity:connection_state_updated",
+                   "{\"new\":\"closed\"}");
+    } else if (e.kind == "packet_lost") {
+      std::string h =
+          absl::StrCat("{\"packet_type\":", JsonQuote(LostPacketType(d)),
+                       ",\"packet_number\":", d.GetInt("pn", 0), "}");
+      out += Event(
+          e, "recovery:packet_lost",
+          absl::StrCat("{\"header\":", h, Raw(d), ",\"trigger\":",
+                       JsonQuote(d.Get("trigger", "time_threshold")), "}"));
+    } else if (e.kind == "loss_timer") {
+      const std::string type = d.Get("event");
+      std::string data = absl::StrCat("{\"event_type\":", JsonQuote(type));
+      if (type != "cancelled") {
+        absl::StrAppend(
+            &data, ",\"timer_type\":", JsonQuote(d.Get("type")),
+            ",\"packet_number_space\":", JsonQuote(QlogSpace(d.Get("space"))));
+      }
+      if (type == "set") {
+        absl::StrAppend(
+            &data, ",\"delta\":",
+            JsonMillis(std::max<int64_t>(d.GetInt("delta_ns", 0), 0)));
+      }
+      out += Event(e, "recovery:loss_timer_updated", absl::StrCat(data, "}"));
+    } else if (e.kind == "retry_sent") {
+      out += Event(e, "transport:packet_sent",
+                   "{\"header\":{\"packet_type\":\"retry\"}}");
+    } else if (e.kind == "version_negotiation") {
+      out += Event(e, "transport:packet_received",
+                   "{\"header\":{\"packet_type\":\"version_negotiation\"}}");
     } else {
-      out += Event(e, absl::StrCat("quicsim:", e.kind),
-                   absl::StrCat("{\"details\":", JsonQuote(e.details), "}"));
+      // Everything else the trace records (TLS events and messages, ACK
+      // summaries, verdicts) as qlog's generic informational event.
+      out += Event(
+          e, "generic:info",
+          absl::StrCat("{\"message\":",
+                       JsonQuote(absl::StrCat(e.kind, " ", e.details)), "}"));
     }
   }
   return out;

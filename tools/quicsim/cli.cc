@@ -42,6 +42,7 @@
 #include "tools/export/qlog_writer.h"
 #include "tools/quicsim/explore_command.h"
 #include "tools/quicsim/replay.h"
+#include "tools/quicsim/run_json.h"
 #include "tools/quicsim/seed_filter.h"
 #include "tools/quicsim/sharding.h"
 #include "tools/quicsim/shrink.h"
@@ -75,6 +76,9 @@ DEFINE_string(output, "",
               "(default: TRACE with .min.trace)");
 DEFINE_int32(max_shrink_runs, 2000, "shrink: at most this many seed runs");
 DEFINE_bool(progress, true, "run: show progress on stderr");
+DEFINE_string(format, "text",
+              "run: the summary as \"text\" (a table) or \"json\" (one "
+              "object, for scripts)");
 
 namespace quicsim::tools {
 
@@ -114,8 +118,10 @@ absl::StatusOr<trace::Trace> LoadTrace(const std::string& path) {
 // no output flag, everything under --out (default: the trace's path without
 // ".trace"). All or nothing: every output is staged under a temporary name
 // and renamed into place only when all have been written. Returns the exit
-// code; on failure the one-line reason is in *error.
-int ExportTrace(const std::string& path, std::string base, std::string* error) {
+// code; on failure the one-line reason is in *error. The files written are
+// printed ("wrote PATH"), or appended to *written when it is not null.
+int ExportTrace(const std::string& path, std::string base, std::string* error,
+                std::vector<std::string>* written_out = nullptr) {
   absl::StatusOr<trace::Trace> t = LoadTrace(path);
   if (!t.ok()) {
     *error = std::string(t.status().message());
@@ -188,9 +194,13 @@ int ExportTrace(const std::string& path, std::string base, std::string* error) {
   }
   if (result->events_digest != t->digests().events() &&
       !t->digests().events().empty()) {
-    std::printf(
-        "warning: this run's events digest differs from the "
-        "trace's; run quicsim replay to find where\n");
+    std::fprintf(written_out != nullptr ? stderr : stdout,
+                 "warning: this run's events digest differs from the "
+                 "trace's; run quicsim replay to find where\n");
+  }
+  if (written_out != nullptr) {
+    written_out->insert(written_out->end(), written.begin(), written.end());
+    return kExitOk;
   }
   for (const std::string& w : written) std::printf("wrote %s\n", w.c_str());
   return kExitOk;
@@ -203,8 +213,43 @@ int Export(const std::string& path) {
   return code;
 }
 
+// The end of `quicsim run --format=json`: exports (when asked), then the
+// report as one JSON object on stdout (run_json.h).
+int RunJson(const scenarios::Scenario& scenario, const SuiteOptions& options,
+            const SuiteReport& report, std::vector<std::string> write_errors) {
+  RunJsonExtras extras;
+  if (const char* f = GetEnv("TESTBRIDGE_TEST_ONLY"); f != nullptr) {
+    extras.seed_filter = f;
+  }
+  for (const std::string& path : report.trace_files) {
+    if (!FLAGS_export) break;
+    const std::string base = path.substr(0, path.size() - 6);  // ".trace"
+    std::string error;
+    if (ExportTrace(path, base, &error, &extras.exported) != kExitOk) {
+      write_errors.push_back(error);
+    }
+  }
+  extras.not_written = write_errors;
+  extras.exit_code = !write_errors.empty() ? kExitBadInput
+                     : report.ok()         ? kExitOk
+                                           : kExitViolation;
+  std::printf("%s\n", RunReportJson(scenario, options, report, extras).c_str());
+  std::fflush(stdout);
+  if (!write_errors.empty()) {
+    std::fprintf(stderr,
+                 "quicsim: %zu output(s) could not be written, the first: "
+                 "%s\n",
+                 write_errors.size(), write_errors.front().c_str());
+  }
+  return extras.exit_code;
+}
+
 int Run() {
   if (FLAGS_scenario.empty()) return BadInput("run needs --scenario=FILE");
+  if (FLAGS_format != "text" && FLAGS_format != "json") {
+    return BadInput(
+        absl::StrCat("--format=", FLAGS_format, ": want text or json"));
+  }
   if (FLAGS_pairs > scenarios::kMaxPairsPerSeed) {
     return BadInput(
         absl::StrCat("--pairs: ", FLAGS_pairs, " exceeds the limit of ",
@@ -275,6 +320,9 @@ int Run() {
   if (absl::Status s = WriteJUnitFromEnv(GetEnv, *scenario, options, *report);
       !s.ok()) {
     write_errors.push_back(std::string(s.message()));
+  }
+  if (FLAGS_format == "json") {
+    return RunJson(*scenario, options, *report, std::move(write_errors));
   }
   if (options.seed_list.has_value()) {
     std::printf("scenario %s: seeds %s (TESTBRIDGE_TEST_ONLY)",
@@ -422,6 +470,7 @@ constexpr FlagDoc kFlags[] = {
     {"check_determinism", "run"},
     {"progress", "run explore"},
     {"export", "run"},
+    {"format", "run"},
     {"mode", "explore"},
     {"max_faults", "explore"},
     {"first_datagrams", "explore"},

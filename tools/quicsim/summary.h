@@ -27,6 +27,7 @@ class Summary {
   // Adds every pair of a judged seed.
   void AddSeed(const scenarios::SeedResult& result);
   void set_cpu_seconds(double seconds) { cpu_seconds_ = seconds; }
+  double cpu_seconds() const { return cpu_seconds_; }
 
   int64_t seeds() const { return seeds_; }
   int64_t pairs() const { return pairs_; }

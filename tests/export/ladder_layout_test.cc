@@ -10,10 +10,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "scenarios/runner/seed_runner.h"
 #include "scenarios/scenario_loader.h"
+#include "scenarios/world.h"
 #include "sim/capture.h"
 #include "tools/export/ladder_html.h"
-#include "tools/quicsim/seed_runner.h"
 
 namespace quicsim::exporter {
 namespace {
@@ -30,12 +31,12 @@ std::unique_ptr<CapturedRun> RunScenarioText(const std::string& text,
   EXPECT_TRUE(scenario.ok()) << scenario.status();
   if (!scenario.ok()) return nullptr;
   auto run = std::make_unique<CapturedRun>();
-  tools::RunSeedOptions options;
+  scenarios::RunSeedOptions options;
   options.capture = &run->capture;
   options.events = &run->events;
-  std::unique_ptr<tools::SeedRunner> runner = tools::MakeDefaultSeedRunner();
-  absl::StatusOr<tools::SeedResult> result =
-      runner->RunSeed(*scenario, seed, options);
+  scenarios::QuicsimSeedRunner runner;
+  absl::StatusOr<scenarios::SeedResult> result =
+      runner.RunSeed(*scenario, seed, options);
   EXPECT_TRUE(result.ok()) << result.status();
   return result.ok() ? std::move(run) : nullptr;
 }

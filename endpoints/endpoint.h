@@ -27,6 +27,8 @@ class ClientEndpoint : public sim::DatagramReceiver {
   void OnDatagram(sim::Datagram datagram) override;
   Connection& connection() { return connection_; }
   const Connection& connection() const { return connection_; }
+  // True while the address is registered with the network.
+  bool registered() const { return registered_; }
 
  private:
   sim::Network* network_;
@@ -57,6 +59,8 @@ class ServerEndpoint : public sim::DatagramReceiver {
   // The connection, once created (null before the first valid Initial).
   Connection* connection() { return connection_.get(); }
   const Connection* connection() const { return connection_.get(); }
+  // True while the address is registered with the network.
+  bool registered() const { return registered_; }
   // Called when the connection is created (e.g. to hook its on_done).
   void set_on_connection(absl::AnyInvocable<void(Connection*)> cb) {
     on_connection_ = std::move(cb);

@@ -1,6 +1,7 @@
 #include "endpoints/handshake_pair.h"
 
 #include "absl/strings/str_format.h"
+#include "base/check.h"
 
 namespace quicsim::endpoints {
 namespace {
@@ -13,6 +14,15 @@ const char* LevelName(int level) {
   static const char* kNames[] = {"initial", "0rtt", "handshake", "1rtt"};
   return kNames[level];
 }
+
+// Stands in for a released endpoint whose connection is stopped: such a
+// connection returns from OnDatagram() before counting, observing or
+// tracing anything, and so does this.
+class SilentReceiver : public sim::DatagramReceiver {
+ public:
+  void OnDatagram(sim::Datagram) override {}
+};
+SilentReceiver kSilent;
 
 }  // namespace
 
@@ -70,11 +80,13 @@ HandshakePair::HandshakePair(HandshakePairOptions options,
                              sim::Scheduler* scheduler, sim::Network* network,
                              uint64_t seed, std::string name,
                              sim::TraceSink* trace)
-    : name_(std::move(name)) {
+    : name_(std::move(name)), network_(network) {
   options.client.perspective = Perspective::kClient;
   options.server.connection.perspective = Perspective::kServer;
   options.client.peer = options.server.connection.local;
   options.server.connection.peer = options.client.local;
+  client_address_ = options.client.local;
+  server_address_ = options.server.connection.local;
   network->AddRoute(options.client.local, options.server.connection.local,
                     options.client_to_server);
   network->AddRoute(options.server.connection.local, options.client.local,
@@ -114,6 +126,7 @@ absl::Status HandshakePair::Start() {
 }
 
 bool HandshakePair::done() const {
+  if (done_reported_ && stopped_) return true;
   const bool client_done =
       foreign_client_ ? foreign_client_->done() : client_->connection().done();
   if (!client_done) return false;
@@ -143,24 +156,50 @@ void HandshakePair::CheckDone() {
 }
 
 void HandshakePair::Stop() {
+  stopped_ = true;
   if (foreign_client_) {
     foreign_client_->Stop();
-  } else {
+  } else if (client_ != nullptr) {
     client_->connection().Stop();
   }
   if (foreign_server_) {
     foreign_server_->Stop();
-  } else if (server_->connection() != nullptr) {
+  } else if (server_ != nullptr && server_->connection() != nullptr) {
     server_->connection()->Stop();
   }
 }
 
+void HandshakePair::ReleaseState() {
+  if (!stopped_ || !done_reported_) return;
+  if (client_ != nullptr) {
+    released_client_ =
+        std::make_unique<Verdict>(client_->connection().verdict());
+    const bool registered = client_->registered();
+    client_.reset();  // unregisters the address
+    if (registered) {
+      QUICSIM_CHECK(network_->Register(client_address_, &kSilent).ok());
+    }
+  }
+  // A server without a connection still answers Initials: it stays.
+  if (server_ != nullptr && server_->connection() != nullptr) {
+    released_server_ =
+        std::make_unique<Verdict>(server_->connection()->verdict());
+    const bool registered = server_->registered();
+    server_.reset();
+    if (registered) {
+      QUICSIM_CHECK(network_->Register(server_address_, &kSilent).ok());
+    }
+  }
+}
+
 const Verdict& HandshakePair::client_verdict() const {
+  if (released_client_ != nullptr) return *released_client_;
   return foreign_client_ ? foreign_client_->verdict()
                          : client_->connection().verdict();
 }
 
 const Verdict& HandshakePair::server_verdict() const {
+  if (released_server_ != nullptr) return *released_server_;
   if (foreign_server_) return foreign_server_->verdict();
   return server_->connection() != nullptr ? server_->connection()->verdict()
                                           : none_;

@@ -104,6 +104,13 @@ class HandshakePair {
   bool done() const;
   // Stops both sides' timers (end of run).
   void Stop();
+  // After Stop(), from an event of its own (not from on_done): frees what a
+  // finished pair no longer needs. Each of our sides whose connection is
+  // stopped ignores every datagram without a trace, so its endpoint is
+  // replaced by a receiver that does exactly that and destroyed; verdicts,
+  // done() and the oracle's results stay. client(), server() and
+  // server_endpoint() must not be used afterwards.
+  void ReleaseState();
 
   const Verdict& client_verdict() const;
   // The server's verdict (kNone when no connection was created).
@@ -132,7 +139,15 @@ class HandshakePair {
   std::unique_ptr<ForeignEndpoint> foreign_server_;
   absl::AnyInvocable<void()> on_done_;
   bool done_reported_ = false;
+  bool stopped_ = false;
   Verdict none_;
+  // After ReleaseState(): the network, and the final verdicts of the sides
+  // whose endpoints were released.
+  sim::Network* network_;
+  sim::Address client_address_;
+  sim::Address server_address_;
+  std::unique_ptr<Verdict> released_client_;
+  std::unique_ptr<Verdict> released_server_;
 };
 
 }  // namespace quicsim::endpoints

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Builds the benchmarks with --config=opt and runs them: the simulation core
 # (//tests/bench:sim_bench), the TLS engine against the BoringSSL floor
-# (//tests/bench/tls:tls_bench) and the handshake-pair suite
-# (//tests/bench/pair:pair_bench), which ends with the table of absolute
-# figures and ratios against the performance targets.
+# (//tests/bench/tls:tls_bench), interleaved A/B time ratios
+# (//tests/bench:interleaved_bench: median and IQR of per-round ratios) and
+# the handshake-pair suite (//tests/bench/pair:pair_bench), which ends with
+# the table of absolute figures and memory per pair.
 #
 #   tools/bench.sh                 # everything
 #   tools/bench.sh --pair-only     # just the pair suite
+#   tools/bench.sh --interleaved-only   # just the interleaved ratios
 #   tools/bench.sh -- ARGS...      # extra Google Benchmark flags for pair_bench
 #   tools/bench.sh --instructions [--only=a,b] [--work=DIR]
 #                                  # instructions per handshake pair under
@@ -19,12 +21,14 @@ cd "$(dirname "$0")/.."
 
 output_base="${QUICSIM_BENCH_OUTPUT_BASE:-/root/.cache/bazel-ob-bench}"
 pair_only=0
+interleaved_only=0
 instructions=0
 instr_args=()
 extra=()
 while (($#)); do
   case "$1" in
     --pair-only) pair_only=1 ;;
+    --interleaved-only) interleaved_only=1 ;;
     --instructions) instructions=1 ;;
     --only=*|--work=*|--jobs=*) instr_args+=("$1") ;;
     --) shift; extra=("$@"); break ;;
@@ -52,7 +56,7 @@ if ((instructions)); then
     --quicsim="$bin/tools/quicsim/quicsim" --work="$work" "${instr_args[@]}"
 fi
 
-targets=(//tests/bench/pair:pair_bench)
+targets=(//tests/bench/pair:pair_bench //tests/bench:interleaved_bench)
 if ((!pair_only)); then
   targets+=(//tests/bench:sim_bench //tests/bench/tls:tls_bench)
 fi
@@ -61,11 +65,16 @@ bin="$(bazel --output_base="$output_base" info --config=opt bazel-bin 2>/dev/nul
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo "== load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+if ((interleaved_only)); then
+  exec "$bin/tests/bench/interleaved_bench" --benchmark_color=false "${extra[@]}"
+fi
 if ((!pair_only)); then
   echo "== sim_bench"
   "$bin/tests/bench/sim_bench" --benchmark_color=false
   echo "== tls_bench"
   "$bin/tests/bench/tls/tls_bench" --benchmark_color=false
+  echo "== interleaved_bench"
+  "$bin/tests/bench/interleaved_bench" --benchmark_color=false
 fi
 echo "== pair_bench"
 "$bin/tests/bench/pair/pair_bench" --benchmark_color=false "${extra[@]}"

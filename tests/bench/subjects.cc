@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_format.h"
 #include "endpoints/ngtcp2_endpoint.h"
+#include "scenarios/scenario_loader.h"
+#include "scenarios/world.h"
 #include "sim/impairment.h"
 #include "tests/bench/floor.h"
 #include "tls/engine.h"
@@ -98,6 +100,32 @@ Subject SimPairSubject(bool trace, double loss, bool memoize, bool ngtcp2) {
   };
 }
 
+// One seed of a one-pair clean scenario through the scenario runner, as
+// `quicsim run` does it (oracles, verdicts, events and wire digests).
+Subject RunPairSubject() {
+  static constexpr char kScenario[] = R"pb(
+    name: "bench_run_pair"
+    network {
+      client_to_server { delay: "10ms" }
+      server_to_client { delay: "10ms" }
+    }
+    population { pairs: 1 }
+    seeds { count: 1 base: 1 }
+    expect { outcome: CONFIRMED }
+  )pb";
+  auto scenario = std::make_shared<scenarios::Scenario>(
+      *scenarios::ParseScenario(kScenario, "bench_run_pair"));
+  auto runner = std::make_shared<scenarios::QuicsimSeedRunner>();
+  auto seed = std::make_shared<uint64_t>(1);
+  return [scenario, runner, seed] {
+    absl::StatusOr<tools::SeedResult> r =
+        runner->RunSeed(*scenario, (*seed)++, tools::RunSeedOptions());
+    return r.ok() && r->pairs.size() == 1 &&
+           r->pairs[0].client.kind == tools::VerdictKind::kConfirmed &&
+           r->pairs[0].server.kind == tools::VerdictKind::kConfirmed;
+  };
+}
+
 }  // namespace
 
 const SimContexts& GetSimContexts(bool memoize) {
@@ -162,6 +190,7 @@ endpoints::HandshakePair* BenchWorld::AddPair(uint32_t i, bool ngtcp2_server) {
   pair->set_on_done([this, pair] {
     pair->Stop();
     ++done_;
+    scheduler_.At(scheduler_.Now(), [pair] { pair->ReleaseState(); });
   });
   return pair;
 }
@@ -200,6 +229,7 @@ Subject MakeSubject(const std::string& name) {
   if (name == "sim_pair_loss") return SimPairSubject(false, 0.3, true, false);
   if (name == "sim_pair_nomemo") return SimPairSubject(false, 0, false, false);
   if (name == "sim_pair_ngtcp2") return SimPairSubject(false, 0, true, true);
+  if (name == "run_pair") return RunPairSubject();
   return nullptr;
 }
 

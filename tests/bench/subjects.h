@@ -11,6 +11,9 @@
 //   sim_pair_loss  the same under 30% Bernoulli loss each way
 //   sim_pair_nomemo  the chain verified in full on every handshake
 //   sim_pair_ngtcp2  our client against an ngtcp2 + GnuTLS server
+//   run_pair       one seed of a one-pair clean scenario through the
+//                  scenario runner, as `quicsim run` runs it (oracles,
+//                  verdicts, trace digest on)
 #ifndef QUICSIM_TESTS_BENCH_SUBJECTS_H_
 #define QUICSIM_TESTS_BENCH_SUBJECTS_H_
 

@@ -10,8 +10,11 @@
 //   BM_Concurrent/N/spread  N pairs sharing one bottleneck link pair, started
 //                         at t=0 (spread:0) or over 1 s (spread:1), run
 //                         until idle; CPU per handshake and heap per pair.
-// Ends with a table of absolute figures and ratios against the targets of
-// the performance budget.
+// Ends with a table of absolute figures and ratios (on stderr when
+// --benchmark_format is json or csv). These ratios come from separate runs
+// and move with the machine's speed: tests/bench:interleaved_bench gives
+// time ratios that survive the noise, tools/bench.sh --instructions
+// instruction counts.
 #include <malloc.h>
 #include <openssl/err.h>
 #include <openssl/pool.h>
@@ -21,6 +24,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,6 +40,7 @@
 #include "sim/scheduler.h"
 #include "sim/trace.h"
 #include "tests/bench/floor.h"
+#include "tests/bench/reporting.h"
 #include "tests/bench/subjects.h"
 #include "tls/context.h"
 #include "tls/test_pki.h"
@@ -198,13 +203,17 @@ BENCHMARK(BM_Concurrent)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 
-// Records CPU time per iteration and counters, then prints the table.
-class TableReporter : public benchmark::ConsoleReporter {
+// The table of absolute figures and ratios, from the runs reported.
+class Table {
  public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.run_type != Run::RT_Iteration || run.error_occurred) continue;
+  explicit Table(FILE* out) : out_(out) {}
+
+  void Add(const std::vector<benchmark::BenchmarkReporter::Run>& runs) {
+    for (const auto& run : runs) {
+      if (run.run_type != benchmark::BenchmarkReporter::Run::RT_Iteration ||
+          run.error_occurred) {
+        continue;
+      }
       Row row;
       // Per-iteration CPU time in µs, whatever the display unit.
       row.us = run.GetAdjustedCPUTime() /
@@ -221,21 +230,22 @@ class TableReporter : public benchmark::ConsoleReporter {
     }
   }
 
-  void PrintTable() const {
-    std::printf("\n%-36s %12s %10s %10s %10s %10s\n", "benchmark",
-                "us/handshake", "KiB@start", "KiB peak", "KiB end",
-                "maxrss KiB");
+  void Print() const {
+    std::cout.flush();
+    std::fprintf(out_, "\n%-36s %12s %10s %10s %10s %10s\n", "benchmark",
+                 "us/handshake", "KiB@start", "KiB peak", "KiB end",
+                 "maxrss KiB");
     for (const auto& [name, row] : rows_) {
-      std::printf("%-36s %12.1f", name.c_str(), row.us);
+      std::fprintf(out_, "%-36s %12.1f", name.c_str(), row.us);
       if (row.counters.count("KiB_peak")) {
-        std::printf(" %10.1f %10.1f %10.1f %10.1f",
-                    row.counters.at("KiB_start"), row.counters.at("KiB_peak"),
-                    row.counters.at("KiB_end"), row.counters.at("KiB_maxrss"));
+        std::fprintf(out_, " %10.1f %10.1f %10.1f %10.1f",
+                     row.counters.at("KiB_start"), row.counters.at("KiB_peak"),
+                     row.counters.at("KiB_end"), row.counters.at("KiB_maxrss"));
       }
-      std::printf("\n");
+      std::fprintf(out_, "\n");
     }
-    std::printf("\n%-52s %9s %9s %s\n", "target", "measured", "target",
-                "verdict");
+    std::fprintf(out_, "\n%-52s %9s %9s %s\n", "target", "measured", "target",
+                 "verdict");
     Ratio("sim pair clean / floor (no verify)", "BM_Pair/mode:0",
           "BM_Floor/verify:0", 1.15);
     Ratio("sim pair clean / floor (verify)", "BM_Pair/mode:0",
@@ -264,11 +274,11 @@ class TableReporter : public benchmark::ConsoleReporter {
           "BM_Concurrent/n:10000/spread:%s/iterations:1", spread));
       if (it != rows_.end()) {
         const double kib = it->second.counters.at("KiB_peak");
-        std::printf("%-52s %9.1f %9s %s\n",
-                    absl::StrFormat(
-                        "peak heap KiB per pair N=10000 (spread %s)", spread)
-                        .c_str(),
-                    kib, "<= 100", kib <= 100 ? "ok" : "MISSED");
+        std::fprintf(out_, "%-52s %9.1f %9s %s\n",
+                     absl::StrFormat(
+                         "peak heap KiB per pair N=10000 (spread %s)", spread)
+                         .c_str(),
+                     kib, "<= 100", kib <= 100 ? "ok" : "MISSED");
       }
     }
   }
@@ -287,13 +297,14 @@ class TableReporter : public benchmark::ConsoleReporter {
     if (ia == rows_.end() || ib == rows_.end()) return;
     const double r = ia->second.us / ib->second.us;
     if (target > 0) {
-      std::printf("%-52s %8.3fx %8.2fx %s\n", label.c_str(), r, target,
-                  r <= target ? "ok" : "MISSED");
+      std::fprintf(out_, "%-52s %8.3fx %8.2fx %s\n", label.c_str(), r, target,
+                   r <= target ? "ok" : "MISSED");
     } else {
-      std::printf("%-52s %8.3fx %9s\n", label.c_str(), r, "-");
+      std::fprintf(out_, "%-52s %8.3fx %9s\n", label.c_str(), r, "-");
     }
   }
 
+  FILE* out_;
   std::map<std::string, Row> rows_;
 };
 
@@ -301,10 +312,14 @@ class TableReporter : public benchmark::ConsoleReporter {
 }  // namespace quicsim::bench
 
 int main(int argc, char** argv) {
+  FILE* summary = quicsim::bench::SummaryStream(argc, argv);
   benchmark::Initialize(&argc, argv);
-  quicsim::bench::TableReporter reporter;
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  quicsim::bench::CollectingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.PrintTable();
+  quicsim::bench::Table table(summary);
+  table.Add(reporter.runs());
+  table.Print();
   benchmark::Shutdown();
   return 0;
 }

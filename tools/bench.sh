@@ -13,6 +13,12 @@
 #   tools/bench.sh --instructions [--only=a,b] [--work=DIR]
 #                                  # instructions per handshake pair under
 #                                  # cachegrind (tools/bench_instructions.py)
+#   tools/bench.sh --scale [--sizes=100,...] [--work=DIR] [--svg=PATH]
+#                                  # CPU per handshake and peak RSS from 100
+#                                  # to 1,000,000 pairs (tools/bench_scale.py)
+#   tools/bench.sh --explore       # quicsim explore throughput, prefix
+#                                  # sharing vs from scratch
+#                                  # (tools/bench_explore.py)
 #
 # Times are noisy on a loaded machine; instruction counts are not: they are
 # the primary figure.
@@ -23,6 +29,8 @@ output_base="${QUICSIM_BENCH_OUTPUT_BASE:-/root/.cache/bazel-ob-bench}"
 pair_only=0
 interleaved_only=0
 instructions=0
+scale=0
+explore=0
 instr_args=()
 extra=()
 while (($#)); do
@@ -30,14 +38,32 @@ while (($#)); do
     --pair-only) pair_only=1 ;;
     --interleaved-only) interleaved_only=1 ;;
     --instructions) instructions=1 ;;
-    --only=*|--work=*|--jobs=*) instr_args+=("$1") ;;
+    --scale) scale=1 ;;
+    --explore) explore=1 ;;
+    --only=*|--work=*|--jobs=*|--sizes=*|--svg=*|--rounds=*)
+      instr_args+=("$1") ;;
     --) shift; extra=("$@"); break ;;
-    *) echo "usage: tools/bench.sh [--pair-only | --instructions" \
-            "[--only=SUBJECTS] [--work=DIR] [--jobs=N]] [-- benchmark flags]" >&2
+    *) echo "usage: tools/bench.sh [--pair-only | --interleaved-only |" \
+            "--instructions [--only=SUBJECTS] [--work=DIR] [--jobs=N] |" \
+            "--scale [--sizes=N,...] [--work=DIR] [--svg=PATH] |" \
+            "--explore [--rounds=N]] [-- benchmark flags]" >&2
        exit 2 ;;
   esac
   shift
 done
+
+if ((scale || explore)); then
+  bazel --output_base="$output_base" build --config=opt //tools/quicsim:quicsim
+  bin="$(bazel --output_base="$output_base" info --config=opt bazel-bin 2>/dev/null)"
+  echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  if ((explore)); then
+    exec python3 tools/bench_explore.py --quicsim="$bin/tools/quicsim/quicsim" \
+      "${instr_args[@]}"
+  fi
+  work="$(mktemp -d /tmp/quicsim-scale.XXXXXX)"
+  exec python3 tools/bench_scale.py run --quicsim="$bin/tools/quicsim/quicsim" \
+    --work="$work" "${instr_args[@]}"
+fi
 
 if ((instructions)); then
   command -v valgrind >/dev/null ||

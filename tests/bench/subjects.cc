@@ -118,11 +118,11 @@ Subject RunPairSubject() {
   auto runner = std::make_shared<scenarios::QuicsimSeedRunner>();
   auto seed = std::make_shared<uint64_t>(1);
   return [scenario, runner, seed] {
-    absl::StatusOr<tools::SeedResult> r =
-        runner->RunSeed(*scenario, (*seed)++, tools::RunSeedOptions());
+    absl::StatusOr<scenarios::SeedResult> r =
+        runner->RunSeed(*scenario, (*seed)++, scenarios::RunSeedOptions());
     return r.ok() && r->pairs.size() == 1 &&
-           r->pairs[0].client.kind == tools::VerdictKind::kConfirmed &&
-           r->pairs[0].server.kind == tools::VerdictKind::kConfirmed;
+           r->pairs[0].client.kind == scenarios::VerdictKind::kConfirmed &&
+           r->pairs[0].server.kind == scenarios::VerdictKind::kConfirmed;
   };
 }
 

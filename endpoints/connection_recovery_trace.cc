@@ -28,7 +28,8 @@ void Connection::TracePacketLost(const SentPacketInfo& info,
                                  std::optional<uint64_t> largest_acked) {
   std::string type;
   if (auto it = sent_records_.find(info.token); it != sent_records_.end()) {
-    type = absl::StrFormat(" type=%s", PacketTypeName(PacketTypeOfLevel(it->second.level)));
+    type = absl::StrFormat(" type=%s",
+                           PacketTypeName(PacketTypeOfLevel(it->second.level)));
   }
   // RFC 9002 §6.1: an ACK declares a packet lost by the packet threshold
   // when kPacketThreshold later packets are acknowledged, else by time.

@@ -67,8 +67,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (hash / 4 % 16 != 0) return 0;
   quicsim::scenarios::RunSeedOptions record;
   record.record_trace = true;
-  absl::StatusOr<quicsim::scenarios::SeedResult> first = tools::RunJudgedSeed(
-      Runner(), *scenario, options.seed_base, quicsim::scenarios::RunSeedOptions{});
+  absl::StatusOr<quicsim::scenarios::SeedResult> first =
+      tools::RunJudgedSeed(Runner(), *scenario, options.seed_base,
+                           quicsim::scenarios::RunSeedOptions{});
   absl::StatusOr<quicsim::scenarios::SeedResult> traced =
       tools::RunJudgedSeed(Runner(), *scenario, options.seed_base, record);
   FUZZ_CHECK(first.ok() && traced.ok());

@@ -189,9 +189,8 @@ int ExploreCommand(std::unique_ptr<SeedRunner> runner) {
   scenario->mutable_population()->set_pairs(FLAGS_pairs != 0 ? FLAGS_pairs : 1);
   // The pair count from the flag passes the same rules as the file's.
   if (absl::Status s = scenarios::ValidateScenario(
-          *scenario,
-          absl::StrCat(FLAGS_scenario, " with --pairs=",
-                       scenario->population().pairs()));
+          *scenario, absl::StrCat(FLAGS_scenario, " with --pairs=",
+                                  scenario->population().pairs()));
       !s.ok()) {
     return BadInput(std::string(s.message()));
   }

@@ -37,11 +37,29 @@ TEST(SeedFilterTest, NumbersListsRangesAndCombinations) {
 }
 
 TEST(SeedFilterTest, MalformedFiltersAreOneLineErrors) {
-  for (const char* bad :
-       {"", ",", "1,", ",1", "1,,2", "abc", "seed_", "17x", "-5", "5-",
-        "-", "1-2-3", "9-3", "+4", "0x10", "1.5", "18446744073709551616",
-        "1 2", "seed_1-seed_", "0-18446744073709551615", "1-20000000",
-        "\xff\x01", "99999999999999999999999999"}) {
+  for (const char* bad : {"",
+                          ",",
+                          "1,",
+                          ",1",
+                          "1,,2",
+                          "abc",
+                          "seed_",
+                          "17x",
+                          "-5",
+                          "5-",
+                          "-",
+                          "1-2-3",
+                          "9-3",
+                          "+4",
+                          "0x10",
+                          "1.5",
+                          "18446744073709551616",
+                          "1 2",
+                          "seed_1-seed_",
+                          "0-18446744073709551615",
+                          "1-20000000",
+                          "\xff\x01",
+                          "99999999999999999999999999"}) {
     absl::StatusOr<Seeds> seeds = ParseSeedFilter(bad);
     EXPECT_FALSE(seeds.ok()) << "\"" << bad << "\"";
     if (!seeds.ok()) {
@@ -53,9 +71,8 @@ TEST(SeedFilterTest, MalformedFiltersAreOneLineErrors) {
 }
 
 TEST(SeedFilterTest, EnvUnsetOrEmptyMeansNoFilter) {
-  auto unset = SeedFilterFromEnv([](const char*) -> const char* {
-    return nullptr;
-  });
+  auto unset =
+      SeedFilterFromEnv([](const char*) -> const char* { return nullptr; });
   ASSERT_TRUE(unset.ok());
   EXPECT_FALSE(unset->has_value());
   auto empty = SeedFilterFromEnv([](const char*) -> const char* { return ""; });

@@ -59,6 +59,23 @@ int BadInput(const std::string& message) {
   return kExitBadInput;
 }
 
+// Where traces go when --trace_dir is empty: the Bazel test's undeclared
+// outputs, or nowhere.
+std::string DefaultTraceDir() {
+  const char* d = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR");
+  return d != nullptr ? d : "";
+}
+
+// This process's shard from Bazel's sharding variables, with the shard status
+// file touched as Bazel asks.
+absl::StatusOr<ShardSpec> ShardFromBazel() {
+  absl::StatusOr<ShardSpec> shard = ShardSpecFromEnv(
+      [](const char* name) -> const char* { return std::getenv(name); });
+  if (!shard.ok()) return shard;
+  if (absl::Status s = TouchShardStatusFile(*shard); !s.ok()) return s;
+  return shard;
+}
+
 int Exhaustive(SeedRunner& runner, scenarios::Scenario scenario) {
   ExhaustiveOptions options;
   if (FLAGS_max_faults < 0 || FLAGS_max_faults > 8) {
@@ -92,17 +109,9 @@ int Exhaustive(SeedRunner& runner, scenarios::Scenario scenario) {
   options.reorder_fallback = *fallback;
   options.prefix_sharing = FLAGS_prefix_sharing;
   options.trace_dir = FLAGS_trace_dir;
-  if (options.trace_dir.empty()) {
-    if (const char* d = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR")) {
-      options.trace_dir = d;
-    }
-  }
-  absl::StatusOr<ShardSpec> shard = ShardSpecFromEnv(
-      [](const char* name) -> const char* { return std::getenv(name); });
+  if (options.trace_dir.empty()) options.trace_dir = DefaultTraceDir();
+  absl::StatusOr<ShardSpec> shard = ShardFromBazel();
   if (!shard.ok()) return BadInput(std::string(shard.status().message()));
-  if (absl::Status s = TouchShardStatusFile(*shard); !s.ok()) {
-    return BadInput(std::string(s.message()));
-  }
   options.shard_index = shard->index;
   options.shard_total = shard->total;
   options.scenario_path = FLAGS_scenario;
@@ -144,17 +153,9 @@ int Swarm(SeedRunner& runner, const scenarios::Scenario& scenario) {
   options.max_runs = FLAGS_runs;
   options.seed = FLAGS_seed;
   options.trace_dir = FLAGS_trace_dir;
-  if (options.trace_dir.empty()) {
-    if (const char* d = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR")) {
-      options.trace_dir = d;
-    }
-  }
-  absl::StatusOr<ShardSpec> shard = ShardSpecFromEnv(
-      [](const char* name) -> const char* { return std::getenv(name); });
+  if (options.trace_dir.empty()) options.trace_dir = DefaultTraceDir();
+  absl::StatusOr<ShardSpec> shard = ShardFromBazel();
   if (!shard.ok()) return BadInput(std::string(shard.status().message()));
-  if (absl::Status s = TouchShardStatusFile(*shard); !s.ok()) {
-    return BadInput(std::string(s.message()));
-  }
   options.shard_index = shard->index;
   options.shard_total = shard->total;
   options.scenario_path = FLAGS_scenario;

@@ -20,19 +20,20 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/types/span.h"
-#include "endpoints/ack_tracker.h"
-#include "endpoints/crypto_stream.h"
+#include "endpoints/closing.h"
 #include "endpoints/frames.h"
 #include "endpoints/loss_detector.h"
 #include "endpoints/packet_header.h"
 #include "endpoints/packet_protection.h"
+#include "endpoints/packet_space.h"
 #include "endpoints/perspective.h"
+#include "endpoints/timers.h"
 #include "endpoints/transport_parameters.h"
 #include "endpoints/types.h"
 #include "endpoints/verdict.h"
-#include "sim/alarm.h"
 #include "sim/datagram.h"
 #include "sim/network.h"
 #include "sim/random.h"
@@ -265,25 +266,49 @@ class Connection {
   // Initial keys for both directions from the client's first DCID.
   void InstallInitialKeys(const ConnectionId& client_dcid);
 
-  // ---- Output ----
+  // ---- Output (connection_send.cc) ----
+  // One packet of a datagram being built (defined in connection_send.cc).
+  struct PacketPlan;
+  using PacketPlans = absl::InlinedVector<PacketPlan, 4>;
   void SendPending();
   // Builds and sends one datagram; false if there was nothing to send.
   bool SendOneDatagram();
+  // The largest datagram this side may send now (its own limit, the
+  // peer's max_udp_payload_size, the anti-amplification budget).
+  size_t DatagramSizeLimit(uint64_t budget) const;
+  // Fills `plan` with the frames due at `level` in `room` bytes; false if
+  // there is nothing to send at that level. `cwnd_open`: the congestion
+  // window has room for a full datagram; `any_probe`: some space owes a PTO
+  // probe.
+  bool PlanPacket(EncryptionLevel level, size_t room, bool cwnd_open,
+                  bool any_probe, PacketPlan* plan);
+  // Pads the datagram to 1200 bytes when it must be (RFC 9000 §14.1);
+  // false if the amplification limit forbids it (the plans' data is then
+  // put back).
+  bool PadDatagram(PacketPlans& plans, size_t limit, uint64_t budget,
+                   size_t* used);
+  // Seals the planned packets, records them and sends the datagram.
+  void SealAndSend(PacketPlans& plans, size_t used);
   bool HasDataToSend(EncryptionLevel level) const;
   // Bytes of the header (up to and including the packet number) of a
   // packet this connection would send at `level` now.
   size_t PacketHeaderLength(EncryptionLevel level) const;
+  // The header of a packet this connection sends at `level` now.
+  PacketHeader OutgoingHeader(EncryptionLevel level) const;
   void SendVersionProbe();
   void ArmVersionAlarm();
-  void SendConnectionClosePackets();
   void Transmit(std::vector<uint8_t> payload, uint8_t levels, bool has_close);
 
-  // ---- Timers and state ----
-  void OnLossDetectionAlarm();
-  void OnAckAlarm();
-  void OnIdleAlarm();
+  // ---- Closing and draining (connection_closing.cc) ----
+  // Sends CONNECTION_CLOSE in one datagram, at every level with keys.
+  void SendConnectionClosePackets();
   void OnCloseAlarm();
   void OnCloseRepeatAlarm();
+
+  // ---- Timers and state ----
+  void OnTimer(ConnectionTimer timer);
+  void OnLossDetectionAlarm();
+  void OnIdleAlarm();
   void OnVersionAlarm();
   void UpdateRecoveryFlags();
   void ArmTimers();
@@ -312,11 +337,21 @@ class Connection {
   const LevelState& L(EncryptionLevel level) const {
     return levels_[static_cast<int>(level)];
   }
-  CryptoStream& Crypto(EncryptionLevel level) {
-    return crypto_[static_cast<int>(SpaceOf(level))];
+  PacketSpace& Space(PacketNumberSpace space) {
+    return spaces_[static_cast<int>(space)];
   }
-  AckTracker& Acks(PacketNumberSpace space) {
-    return *acks_[static_cast<int>(space)];
+  const PacketSpace& Space(PacketNumberSpace space) const {
+    return spaces_[static_cast<int>(space)];
+  }
+  CryptoStream& Crypto(EncryptionLevel level) {
+    return Space(SpaceOf(level)).crypto;
+  }
+  // Frames waiting in the Application space (HANDSHAKE_DONE, the request).
+  PendingFrames& AppPending() {
+    return Space(PacketNumberSpace::kApplication).pending;
+  }
+  const PendingFrames& AppPending() const {
+    return Space(PacketNumberSpace::kApplication).pending;
   }
   bool is_client() const {
     return options_.perspective == Perspective::kClient;
@@ -353,12 +388,7 @@ class Connection {
   int version_rounds_ = 0;
 
   LevelState levels_[4];
-  CryptoStream crypto_[kNumPacketNumberSpaces];
-  std::unique_ptr<AckTracker> acks_[kNumPacketNumberSpaces];
-  uint64_t next_pn_[kNumPacketNumberSpaces] = {0, 0, 0};
-  bool has_largest_received_[kNumPacketNumberSpaces] = {false, false, false};
-  uint64_t largest_received_[kNumPacketNumberSpaces] = {0, 0, 0};
-  int probes_pending_[kNumPacketNumberSpaces] = {0, 0, 0};
+  PacketSpaces spaces_;
   LossDetector loss_;
   RecoveryOutcome outcome_;
   absl::flat_hash_map<uint64_t, SentRecord> sent_records_;
@@ -377,22 +407,17 @@ class Connection {
 
   // Handshake progress.
   bool handshake_complete_ = false;
-  bool handshake_done_pending_ = false;  // server must (re)send HANDSHAKE_DONE
   bool handshake_done_acked_ = false;
   bool sent_handshake_packet_ = false;
   tls::Session received_session_;
 
   // Stream 0 (client request / server receipt).
-  bool request_pending_ = false;
   bool request_acked_ = false;
   size_t request_received_ = 0;
   bool request_in_0rtt_ = false;
 
   // Closing.
-  uint64_t close_code_ = 0;
-  std::string close_reason_;
-  int close_responses_ = 0;
-  int close_repeats_ = 0;
+  CloseState closing_;
   uint64_t ack_eliciting_sent_since_receive_ = 0;
 
   // Undecryptable packets held until their keys arrive (RFC 9001 §5.7).
@@ -412,12 +437,7 @@ class Connection {
   HandshakeMessageCursor hs_cursor_[4];
 
   ConnectionStats stats_;
-  sim::Alarm loss_alarm_;
-  sim::Alarm ack_alarm_;
-  sim::Alarm idle_alarm_;
-  sim::Alarm close_alarm_;
-  sim::Alarm close_repeat_alarm_;
-  sim::Alarm version_alarm_;
+  TimerTable timers_;
   std::vector<PacketNumberRange> range_scratch_;
 };
 

@@ -45,7 +45,7 @@ void Connection::TracePacketLost(const SentPacketInfo& info,
 }
 
 void Connection::TraceLossTimer(sim::Time before) {
-  const sim::Time after = loss_alarm_.deadline();
+  const sim::Time after = timers_.deadline(ConnectionTimer::kLossDetection);
   if (after == before) return;
   if (after.IsInfinite()) {
     Trace("loss_timer", "event=cancelled");

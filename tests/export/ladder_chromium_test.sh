@@ -44,8 +44,11 @@ hidden = re.findall(r'<div class="pair" data-pair="([^"]+)" hidden', dom)
 assert shown == ["pair/1"], (shown, hidden)
 assert hidden == ["pair/0"], hidden
 for want in ["ClientHello", "ServerHello", "EncryptedExtensions", "Certificate",
-             "CertificateVerify", "Finished", "NewSessionTicket", "PTO #1 fired",
-             "handshake keys", "VERDICT confirmed"]:
+             "CertificateVerify", "Finished", "PTO #1 fired", "handshake keys",
+             "CONNECTION_CLOSE 0x12a bad_certificate",
+             "CONNECTION_CLOSE received 0x12a bad_certificate",
+             "VERDICT closed_sent 0x12a bad_certificate",
+             "VERDICT closed_received 0x12a bad_certificate"]:
     assert want in dom, want
 PY
 

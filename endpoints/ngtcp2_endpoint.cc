@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 #include <ngtcp2/ngtcp2_crypto_gnutls.h>
 
 #include <algorithm>
@@ -16,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "endpoints/gnutls_rand_hook.h"
+#include "endpoints/ngtcp2_gnutls_session.h"
 #include "endpoints/packet_header.h"
 #include "tls/env.h"
 
@@ -29,9 +29,6 @@ constexpr int64_t kVirtualEpochSeconds = 1767225600;
 // The most times the closing endpoint answers with its CONNECTION_CLOSE.
 constexpr int kMaxCloseResponses = 8;
 constexpr char kOtherAlpn[] = "quicsim-other";
-constexpr char kPriority[] =
-    "NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-X25519:"
-    "%DISABLE_TLS13_COMPAT_MODE";
 constexpr uint8_t kRetryTokenMagic[2] = {'q', 'n'};
 
 // The virtual time GnuTLS sees (certificate validity): set on every entry.
@@ -57,13 +54,6 @@ sockaddr_in ToSockaddr(const sim::Address& a) {
   sa.sin_addr.s_addr = htonl(a.ipv4);
   sa.sin_port = htons(a.port);
   return sa;
-}
-
-gnutls_datum_t Datum(const std::vector<uint8_t>& bytes) {
-  gnutls_datum_t d;
-  d.data = const_cast<unsigned char*>(bytes.data());
-  d.size = static_cast<unsigned int>(bytes.size());
-  return d;
 }
 
 std::string CidHex(const ngtcp2_cid& cid) {
@@ -111,16 +101,6 @@ ReadAction ReadErrorAction(Perspective perspective, int liberr) {
       return ReadAction::kClose;
   }
 }
-
-// GnuTLS objects owned by one endpoint.
-struct Ngtcp2Endpoint::GnutlsState {
-  gnutls_certificate_credentials_t cred = nullptr;
-  gnutls_session_t session = nullptr;
-  ~GnutlsState() {
-    if (session != nullptr) gnutls_deinit(session);
-    if (cred != nullptr) gnutls_certificate_free_credentials(cred);
-  }
-};
 
 // ngtcp2 callbacks; user_data is the endpoint.
 struct Ngtcp2Endpoint::Callbacks {
@@ -255,96 +235,21 @@ void Ngtcp2Endpoint::FillTransportParams(ngtcp2_transport_params* params) {
 }
 
 absl::Status Ngtcp2Endpoint::InitTls() {
-  tls_ = std::make_unique<GnutlsState>();
-  const bool server = perspective_ == Perspective::kServer;
-  if (gnutls_certificate_allocate_credentials(&tls_->cred) != 0) {
-    return absl::InternalError("gnutls_certificate_allocate_credentials");
+  GnutlsSession::Config config;
+  config.server = perspective_ == Perspective::kServer;
+  config.certificate_chain = options_.certificate_chain;
+  config.private_key = options_.private_key;
+  config.trust_anchor = options_.trust_anchor;
+  config.alpn = options_.alpn;
+  if (options_.faults.alpn_mismatch) config.alpn = {kOtherAlpn};
+  config.server_name = options_.server_name;
+  absl::StatusOr<std::unique_ptr<GnutlsSession>> tls =
+      GnutlsSession::Create(config, &conn_ref_);
+  if (!tls.ok()) {
+    tls_.reset();
+    return tls.status();
   }
-  if (server) {
-    if (options_.certificate_chain.empty() || options_.private_key.empty()) {
-      return absl::InvalidArgumentError("server needs a certificate and key");
-    }
-    std::vector<gnutls_x509_crt_t> crts;
-    gnutls_x509_privkey_t key = nullptr;
-    auto cleanup = [&] {
-      for (gnutls_x509_crt_t c : crts) gnutls_x509_crt_deinit(c);
-      if (key != nullptr) gnutls_x509_privkey_deinit(key);
-    };
-    for (const std::vector<uint8_t>& der : options_.certificate_chain) {
-      gnutls_x509_crt_t crt;
-      if (gnutls_x509_crt_init(&crt) != 0) {
-        cleanup();
-        return absl::InternalError("gnutls_x509_crt_init");
-      }
-      crts.push_back(crt);
-      gnutls_datum_t d = Datum(der);
-      const int rv = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER);
-      if (rv != 0) {
-        cleanup();
-        return absl::InvalidArgumentError(
-            absl::StrCat("certificate: ", gnutls_strerror(rv)));
-      }
-    }
-    gnutls_x509_privkey_init(&key);
-    gnutls_datum_t kd = Datum(options_.private_key);
-    int rv = gnutls_x509_privkey_import_pkcs8(key, &kd, GNUTLS_X509_FMT_DER,
-                                              nullptr, GNUTLS_PKCS_PLAIN);
-    if (rv == 0) {
-      rv = gnutls_certificate_set_x509_key(tls_->cred, crts.data(),
-                                           static_cast<int>(crts.size()), key);
-    }
-    cleanup();
-    if (rv != 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("private key: ", gnutls_strerror(rv)));
-    }
-  } else if (!options_.trust_anchor.empty()) {
-    gnutls_datum_t d = Datum(options_.trust_anchor);
-    const int rv = gnutls_certificate_set_x509_trust_mem(tls_->cred, &d,
-                                                         GNUTLS_X509_FMT_DER);
-    if (rv != 1) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("trust anchor: ", rv < 0 ? gnutls_strerror(rv) : "?"));
-    }
-  }
-
-  const unsigned flags = (server ? GNUTLS_SERVER : GNUTLS_CLIENT) |
-                         GNUTLS_NO_END_OF_EARLY_DATA | GNUTLS_NO_TICKETS;
-  if (gnutls_init(&tls_->session, flags) != 0) {
-    return absl::InternalError("gnutls_init");
-  }
-  gnutls_session_t s = tls_->session;
-  const char* err_pos = nullptr;
-  if (gnutls_priority_set_direct(s, kPriority, &err_pos) != 0) {
-    return absl::InternalError(absl::StrCat("priority at ", err_pos));
-  }
-  const int rv = server ? ngtcp2_crypto_gnutls_configure_server_session(s)
-                        : ngtcp2_crypto_gnutls_configure_client_session(s);
-  if (rv != 0) return absl::InternalError("ngtcp2 GnuTLS configure");
-  gnutls_session_set_ptr(s, &conn_ref_);
-  if (gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, tls_->cred) != 0) {
-    return absl::InternalError("gnutls_credentials_set");
-  }
-  std::vector<std::string> alpn = options_.alpn;
-  if (options_.faults.alpn_mismatch) alpn = {kOtherAlpn};
-  std::vector<gnutls_datum_t> protos;
-  for (const std::string& p : alpn) {
-    protos.push_back(
-        {reinterpret_cast<unsigned char*>(const_cast<char*>(p.data())),
-         static_cast<unsigned int>(p.size())});
-  }
-  if (gnutls_alpn_set_protocols(s, protos.data(),
-                                static_cast<unsigned>(protos.size()),
-                                server ? GNUTLS_ALPN_MANDATORY : 0) != 0) {
-    return absl::InternalError("gnutls_alpn_set_protocols");
-  }
-  if (!server) {
-    gnutls_server_name_set(s, GNUTLS_NAME_DNS, options_.server_name.data(),
-                           options_.server_name.size());
-    if (!options_.trust_anchor.empty()) {
-      gnutls_session_set_verify_cert(s, options_.server_name.c_str(), 0);
-    }
-  }
+  tls_ = std::move(*tls);
   return absl::OkStatus();
 }
 
@@ -415,7 +320,7 @@ absl::Status Ngtcp2Endpoint::StartClient() {
     return absl::InternalError(
         absl::StrCat("ngtcp2_conn_client_new: ", ngtcp2_strerror(rv)));
   }
-  ngtcp2_conn_set_tls_native_handle(conn_, tls_->session);
+  ngtcp2_conn_set_tls_native_handle(conn_, tls_->session());
   state_ = State::kHandshake;
   Trace("start", absl::StrFormat("ngtcp2 client dcid=%s scid=%s", CidHex(dcid),
                                  CidHex(scid)));
@@ -643,7 +548,7 @@ absl::Status Ngtcp2Endpoint::CreateServerConnection(
     return absl::InternalError(
         absl::StrCat("ngtcp2_conn_server_new: ", ngtcp2_strerror(rv)));
   }
-  ngtcp2_conn_set_tls_native_handle(conn_, tls_->session);
+  ngtcp2_conn_set_tls_native_handle(conn_, tls_->session());
   state_ = State::kHandshake;
   Trace("start", absl::StrFormat("ngtcp2 server odcid=%s scid=%s",
                                  CidHex(original_dcid), CidHex(scid)));

@@ -68,6 +68,8 @@
 
 namespace quicsim::endpoints {
 
+class GnutlsSession;  // ngtcp2_gnutls_session.h
+
 // Faults the ngtcp2 side can inject (mirrors EndpointFaults and the TLS
 // ALPN fault, where ngtcp2 0.12 allows them).
 struct Ngtcp2Faults {
@@ -175,7 +177,6 @@ class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
 
  private:
   struct Callbacks;
-  struct GnutlsState;
 
   enum class State { kIdle, kHandshake, kConfirmed, kClosing, kDraining };
 
@@ -238,7 +239,7 @@ class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
 
   ngtcp2_conn* conn_ = nullptr;
   ngtcp2_crypto_conn_ref conn_ref_;
-  std::unique_ptr<GnutlsState> tls_;
+  std::unique_ptr<GnutlsSession> tls_;
   sockaddr_in local_sa_{};
   sockaddr_in remote_sa_{};
   sim::Address remote_;

@@ -92,6 +92,61 @@ bool SkipVarInts(QuicDataReader* r, int n, uint64_t* last = nullptr) {
   return true;
 }
 
+absl::StatusOr<Frame> ParseCrypto(uint64_t type, QuicDataReader* r) {
+  CryptoFrame crypto;
+  uint64_t length;
+  if (!r->ReadVarInt62(&crypto.offset) || !r->ReadVarInt62(&length)) {
+    return EncodingError(type, "truncated");
+  }
+  if (length > r->remaining()) return EncodingError(type, "length");
+  if (crypto.offset + length > kMaxVarInt62) {
+    return EncodingError(type, "offset + length exceeds 2^62-1");
+  }
+  r->ReadSpan(length, &crypto.data);
+  return crypto;
+}
+
+absl::StatusOr<Frame> ParseNewConnectionId(uint64_t type, QuicDataReader* r) {
+  NewConnectionIdFrame ncid;
+  absl::Span<const uint8_t> cid;
+  if (!r->ReadVarInt62(&ncid.sequence_number) ||
+      !r->ReadVarInt62(&ncid.retire_prior_to) ||
+      !r->ReadUInt8LengthPrefixed(&cid) ||
+      !r->ReadBytes(ncid.stateless_reset_token.data(), 16)) {
+    return EncodingError(type, "truncated");
+  }
+  if (cid.empty() || cid.size() > ConnectionId::kMaxLength) {
+    return EncodingError(type, "connection ID length");
+  }
+  if (ncid.retire_prior_to > ncid.sequence_number) {
+    return EncodingError(type, "retire_prior_to > sequence number");
+  }
+  ncid.connection_id = ConnectionId(cid);
+  return ncid;
+}
+
+// STREAM, types 0x08-0x0f (the low bits: OFF, LEN, FIN).
+absl::StatusOr<Frame> ParseStream(uint64_t type, QuicDataReader* r) {
+  StreamFrame stream;
+  stream.fin = (type & 0x01) != 0;
+  if (!r->ReadVarInt62(&stream.stream_id)) {
+    return EncodingError(type, "truncated");
+  }
+  if ((type & 0x04) && !r->ReadVarInt62(&stream.offset)) {
+    return EncodingError(type, "truncated offset");
+  }
+  uint64_t length = r->remaining();
+  if ((type & 0x02) && !r->ReadVarInt62(&length)) {
+    return EncodingError(type, "truncated length");
+  }
+  if (length > r->remaining()) return EncodingError(type, "length");
+  if (stream.offset + length > kMaxVarInt62) {
+    return EncodingError(type, "offset + length exceeds 2^62-1");
+  }
+  r->ReadSpan(length, &stream.data);
+  return stream;
+}
+
 }  // namespace
 
 bool IsKnownFrameType(uint64_t type) { return type < kNumFrameTypes; }
@@ -137,19 +192,8 @@ absl::StatusOr<Frame> ParseFrame(QuicDataReader* r, EncryptionLevel level) {
     case kAckFrame:
     case kAckEcnFrame:
       return ParseAck(type, r);
-    case kCryptoFrame: {
-      CryptoFrame crypto;
-      uint64_t length;
-      if (!r->ReadVarInt62(&crypto.offset) || !r->ReadVarInt62(&length)) {
-        return EncodingError(type, "truncated");
-      }
-      if (length > r->remaining()) return EncodingError(type, "length");
-      if (crypto.offset + length > kMaxVarInt62) {
-        return EncodingError(type, "offset + length exceeds 2^62-1");
-      }
-      r->ReadSpan(length, &crypto.data);
-      return crypto;
-    }
+    case kCryptoFrame:
+      return ParseCrypto(type, r);
     case kNewTokenFrame: {
       NewTokenFrame token;
       if (!r->ReadVarIntLengthPrefixed(&token.token)) {
@@ -158,24 +202,8 @@ absl::StatusOr<Frame> ParseFrame(QuicDataReader* r, EncryptionLevel level) {
       if (token.token.empty()) return EncodingError(type, "empty token");
       return token;
     }
-    case kNewConnectionIdFrame: {
-      NewConnectionIdFrame ncid;
-      absl::Span<const uint8_t> cid;
-      if (!r->ReadVarInt62(&ncid.sequence_number) ||
-          !r->ReadVarInt62(&ncid.retire_prior_to) ||
-          !r->ReadUInt8LengthPrefixed(&cid) ||
-          !r->ReadBytes(ncid.stateless_reset_token.data(), 16)) {
-        return EncodingError(type, "truncated");
-      }
-      if (cid.empty() || cid.size() > ConnectionId::kMaxLength) {
-        return EncodingError(type, "connection ID length");
-      }
-      if (ncid.retire_prior_to > ncid.sequence_number) {
-        return EncodingError(type, "retire_prior_to > sequence number");
-      }
-      ncid.connection_id = ConnectionId(cid);
-      return ncid;
-    }
+    case kNewConnectionIdFrame:
+      return ParseNewConnectionId(type, r);
     case kConnectionCloseTransportFrame:
     case kConnectionCloseApplicationFrame: {
       ConnectionCloseFrame close;
@@ -221,24 +249,7 @@ absl::StatusOr<Frame> ParseFrame(QuicDataReader* r, EncryptionLevel level) {
       break;
   }
   // STREAM, 0x08-0x0f.
-  StreamFrame stream;
-  stream.fin = (type & 0x01) != 0;
-  if (!r->ReadVarInt62(&stream.stream_id)) {
-    return EncodingError(type, "truncated");
-  }
-  if ((type & 0x04) && !r->ReadVarInt62(&stream.offset)) {
-    return EncodingError(type, "truncated offset");
-  }
-  uint64_t length = r->remaining();
-  if ((type & 0x02) && !r->ReadVarInt62(&length)) {
-    return EncodingError(type, "truncated length");
-  }
-  if (length > r->remaining()) return EncodingError(type, "length");
-  if (stream.offset + length > kMaxVarInt62) {
-    return EncodingError(type, "offset + length exceeds 2^62-1");
-  }
-  r->ReadSpan(length, &stream.data);
-  return stream;
+  return ParseStream(type, r);
 }
 
 absl::StatusOr<std::vector<Frame>> ParseFrames(

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "endpoints/gnutls_clock.h"
 #include "endpoints/gnutls_rand_hook.h"
 #include "endpoints/ngtcp2_gnutls_session.h"
 #include "endpoints/packet_header.h"
@@ -24,29 +25,10 @@ namespace {
 
 // ngtcp2_tstamp = virtual nanoseconds + this offset (ngtcp2 never sees 0).
 constexpr uint64_t kTsOffset = 1'000'000'000;
-// 2026-01-01T00:00:00Z: tls::VirtualEpoch(), the origin of virtual time.
-constexpr int64_t kVirtualEpochSeconds = 1767225600;
 // The most times the closing endpoint answers with its CONNECTION_CLOSE.
 constexpr int kMaxCloseResponses = 8;
 constexpr char kOtherAlpn[] = "quicsim-other";
 constexpr uint8_t kRetryTokenMagic[2] = {'q', 'n'};
-
-// The virtual time GnuTLS sees (certificate validity): set on every entry.
-thread_local int64_t g_virtual_seconds = kVirtualEpochSeconds;
-
-time_t VirtualTime(time_t* t) {
-  const time_t now = static_cast<time_t>(g_virtual_seconds);
-  if (t != nullptr) *t = now;
-  return now;
-}
-
-void InstallGnutlsClock() {
-  static const bool installed = [] {
-    gnutls_global_set_time_function(&VirtualTime);
-    return true;
-  }();
-  (void)installed;
-}
 
 sockaddr_in ToSockaddr(const sim::Address& a) {
   sockaddr_in sa{};
@@ -137,11 +119,13 @@ struct Ngtcp2Endpoint::Callbacks {
   static int HandshakeCompleted(ngtcp2_conn*, void* user_data) {
     Ngtcp2Endpoint* self = Self(user_data);
     self->Trace("handshake_completed", "");
+    self->RecordResumption();
     // RFC 9001 §4.1.2: the server's handshake is confirmed when it
     // completes (ngtcp2 0.12 calls handshake_confirmed on the client only).
     if (self->perspective_ == Perspective::kServer) {
       return HandshakeConfirmed(nullptr, user_data);
     }
+    self->OnClientHandshakeCompleted();
     return 0;
   }
   static int HandshakeConfirmed(ngtcp2_conn*, void* user_data) {
@@ -175,11 +159,11 @@ Ngtcp2Endpoint::Ngtcp2Endpoint(Perspective perspective,
   local_sa_ = ToSockaddr(options_.local);
   remote_ = options_.peer;
   remote_sa_ = ToSockaddr(remote_);
-  InstallGnutlsClock();
 }
 
 Ngtcp2Endpoint::~Ngtcp2Endpoint() {
   tls::ScopedEnv env(&gnutls_random_, nullptr);
+  ScopedGnutlsClock clock(scheduler_->Now());
   alarm_.Cancel();
   if (registered_) network_->Unregister(options_.local);
   // The session refers to the connection through conn_ref_: free it first.
@@ -216,6 +200,9 @@ void Ngtcp2Endpoint::FillSettings(ngtcp2_settings* settings) const {
   settings->rand_ctx.native_handle = const_cast<Ngtcp2Endpoint*>(this);
   if (getenv("QUICSIM_NGTCP2_DEBUG") != nullptr) {
     settings->log_printf = &DebugLog;
+    gnutls_global_set_log_function(
+        [](int, const char* line) { fprintf(stderr, "gnutls: %s", line); });
+    gnutls_global_set_log_level(4);
   }
 }
 
@@ -243,6 +230,7 @@ absl::Status Ngtcp2Endpoint::InitTls() {
   config.alpn = options_.alpn;
   if (options_.faults.alpn_mismatch) config.alpn = {kOtherAlpn};
   config.server_name = options_.server_name;
+  config.resumption_flags = ResumptionFlags();
   absl::StatusOr<std::unique_ptr<GnutlsSession>> tls =
       GnutlsSession::Create(config, &conn_ref_);
   if (!tls.ok()) {
@@ -250,13 +238,12 @@ absl::Status Ngtcp2Endpoint::InitTls() {
     return tls.status();
   }
   tls_ = std::move(*tls);
-  return absl::OkStatus();
+  return ConfigureResumption(tls_->session());
 }
 
 absl::Status Ngtcp2Endpoint::Start() {
   tls::ScopedEnv env(&gnutls_random_, nullptr);
-  g_virtual_seconds =
-      kVirtualEpochSeconds + scheduler_->Now().nanos() / 1'000'000'000;
+  ScopedGnutlsClock clock(scheduler_->Now());
   absl::Status status = network_->Register(options_.local, this);
   if (!status.ok()) return status;
   registered_ = true;
@@ -324,6 +311,7 @@ absl::Status Ngtcp2Endpoint::StartClient() {
   state_ = State::kHandshake;
   Trace("start", absl::StrFormat("ngtcp2 client dcid=%s scid=%s", CidHex(dcid),
                                  CidHex(scid)));
+  PrepareEarlyData();
   WritePackets();
   return absl::OkStatus();
 }
@@ -562,8 +550,7 @@ absl::Status Ngtcp2Endpoint::CreateServerConnection(
 void Ngtcp2Endpoint::OnDatagram(sim::Datagram datagram) {
   if (stopped_) return;
   tls::ScopedEnv env(&gnutls_random_, nullptr);
-  g_virtual_seconds =
-      kVirtualEpochSeconds + scheduler_->Now().nanos() / 1'000'000'000;
+  ScopedGnutlsClock clock(scheduler_->Now());
   ++datagrams_received_;
   if (observer_ != nullptr) {
     observer_->OnDatagramReceived(perspective_, datagram.payload.size());
@@ -664,8 +651,7 @@ void Ngtcp2Endpoint::WritePackets() {
     ngtcp2_path_storage ps;
     ngtcp2_path_storage_zero(&ps);
     ngtcp2_pkt_info pi{};
-    const ngtcp2_ssize n =
-        ngtcp2_conn_write_pkt(conn_, &ps.path, &pi, buf, max, Ts());
+    const ngtcp2_ssize n = WriteRequestPacket(&ps.path, &pi, buf, max);
     if (n < 0) {
       Trace("write_error", ngtcp2_strerror(static_cast<int>(n)));
       CloseWithLibError(static_cast<int>(n));
@@ -695,8 +681,7 @@ void Ngtcp2Endpoint::ArmAlarm() {
 void Ngtcp2Endpoint::OnAlarm() {
   if (stopped_) return;
   tls::ScopedEnv env(&gnutls_random_, nullptr);
-  g_virtual_seconds =
-      kVirtualEpochSeconds + scheduler_->Now().nanos() / 1'000'000'000;
+  ScopedGnutlsClock clock(scheduler_->Now());
   if (state_ == State::kClosing || state_ == State::kDraining) {
     OnClosingPeriodEnd();
     return;
@@ -823,8 +808,12 @@ void Ngtcp2Endpoint::SetVerdict(Verdict::Kind kind, uint64_t code,
   verdict_.elapsed = scheduler_->Now() - start_time_;
   Trace("verdict", VerdictToString(verdict_));
   if (observer_ != nullptr) observer_->OnVerdict(perspective_, verdict_);
-  // A confirmed endpoint has nothing left that changes its verdict.
-  if (kind == Verdict::Kind::kConfirmed) MarkDone();
+  // A confirmed endpoint has nothing left that changes its verdict (a
+  // priming client still waits for its session ticket).
+  if (kind == Verdict::Kind::kConfirmed &&
+      (!options_.wait_for_session_ticket || ticket_received_)) {
+    MarkDone();
+  }
 }
 
 void Ngtcp2Endpoint::MarkDone() {

@@ -15,9 +15,12 @@
 // TLS is GnuTLS (TLS 1.3 only, X25519 only, no middlebox compatibility mode)
 // with the test PKI's Ed25519 certificate and PKCS#8 key (DER) on the server
 // and its root as the client's only trust anchor; certificate validity is
-// checked against tls::VirtualEpoch() plus virtual time through
-// gnutls_global_set_time_function (process-wide; set by the first
-// endpoint).
+// checked against tls::VirtualEpoch() plus virtual time: every call into
+// ngtcp2/GnuTLS runs inside a ScopedGnutlsClock (gnutls_clock.h), which also
+// puts ticket ages and the anti-replay window on the virtual clock. With a
+// session cache (ngtcp2_session_cache.h) the endpoint issues, stores and
+// resumes session tickets and sends or accepts 0-RTT
+// (ngtcp2_endpoint_resumption.cc).
 //
 // Determinism. Everything this endpoint decides is drawn from its seeded
 // streams: ngtcp2's rand callback (settings.rand_ctx), the connection IDs
@@ -56,6 +59,7 @@
 #include "absl/types/span.h"
 #include "endpoints/connection.h"
 #include "endpoints/handshake_pair.h"
+#include "endpoints/ngtcp2_session_cache.h"
 #include "endpoints/perspective.h"
 #include "endpoints/verdict.h"
 #include "sim/alarm.h"
@@ -113,6 +117,20 @@ struct Ngtcp2EndpointOptions {
   // v1 if the server offers it.
   uint32_t first_version = 0;
   Ngtcp2Faults faults;
+  // Resumption (ngtcp2_session_cache.h): the state this endpoint shares with
+  // the other connection of its pair (priming or measured). Null: no
+  // tickets (GNUTLS_NO_TICKETS).
+  std::shared_ptr<Ngtcp2SessionCache> session_cache;
+  // With session_cache. Server: issue tickets that allow 0-RTT and accept
+  // 0-RTT (GNUTLS_ENABLE_EARLY_DATA). Client: send the request in 0-RTT when
+  // resuming a session that allows it.
+  bool early_data = false;
+  // Client: done only once a session ticket arrived (priming handshake).
+  bool wait_for_session_ticket = false;
+  // Client: sent on the first bidirectional stream (with FIN), in 0-RTT if
+  // early_data allows it, else (or again, if the server rejects 0-RTT) in
+  // 1-RTT. Empty: no stream.
+  std::vector<uint8_t> request;
 };
 
 // What the endpoint does when ngtcp2_conn_read_pkt returns `liberr` (the
@@ -207,6 +225,24 @@ class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
 
   void ReadDatagram(const sim::Datagram& datagram);
   void WritePackets();
+  // Client: opens the request's stream when it may, then writes one packet
+  // (with request data if any is left). Returns ngtcp2_conn_writev_stream's
+  // result.
+  ngtcp2_ssize WriteRequestPacket(ngtcp2_path* path, ngtcp2_pkt_info* pi,
+                                  uint8_t* buf, size_t max);
+  // Client, at handshake completion: records resumption in the verdict and,
+  // when the server rejected 0-RTT, tells ngtcp2 and resends the request.
+  void OnClientHandshakeCompleted();
+  // gnutls_init flags for resumption: GNUTLS_NO_TICKETS without a session
+  // cache, GNUTLS_ENABLE_EARLY_DATA when 0-RTT may be used.
+  unsigned ResumptionFlags() const;
+  // End of InitTls: installs the session cache's ticket key / stored session.
+  absl::Status ConfigureResumption(gnutls_session_t session);
+  // Client, after ngtcp2_conn_client_new: the remembered transport
+  // parameters for 0-RTT when GnuTLS offers early data.
+  void PrepareEarlyData();
+  // Sets the verdict's resumed / early_data_accepted from GnuTLS.
+  void RecordResumption();
   void OnAlarm();
   void ArmAlarm();
   // Closes with ngtcp2 error `liberr` (mapped as the ngtcp2 examples do:
@@ -266,6 +302,15 @@ class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
   // whether the client already started over once.
   std::vector<uint32_t> offered_versions_;
   bool restarted_ = false;
+
+  // Resumption (ngtcp2_session_cache.h). Client: a ticket arrived; 0-RTT
+  // was attempted; the request's stream and how much of it was written.
+  absl::AnyInvocable<void()> on_ticket_;
+  bool ticket_received_ = false;
+  bool early_data_attempted_ = false;
+  int64_t request_stream_ = -1;
+  size_t request_written_ = 0;
+  bool request_fin_written_ = false;
 
   // The stored CONNECTION_CLOSE datagram (closing period).
   std::vector<uint8_t> close_datagram_;

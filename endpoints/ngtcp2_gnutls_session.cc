@@ -100,7 +100,7 @@ absl::Status GnutlsSession::InitSession(const Config& config,
                                         ngtcp2_crypto_conn_ref* conn_ref) {
   const bool server = config.server;
   const unsigned flags = (server ? GNUTLS_SERVER : GNUTLS_CLIENT) |
-                         GNUTLS_NO_END_OF_EARLY_DATA | GNUTLS_NO_TICKETS;
+                         GNUTLS_NO_END_OF_EARLY_DATA | config.resumption_flags;
   if (gnutls_init(&session_, flags) != 0) {
     return absl::InternalError("gnutls_init");
   }

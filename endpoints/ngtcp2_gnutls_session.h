@@ -30,6 +30,9 @@ class GnutlsSession {
     std::vector<std::string> alpn;
     // Client: the SNI (and the name verified).
     std::string server_name;
+    // gnutls_init flags for resumption (Ngtcp2Endpoint::ResumptionFlags):
+    // GNUTLS_NO_TICKETS, or 0 / GNUTLS_ENABLE_EARLY_DATA with tickets.
+    unsigned resumption_flags = GNUTLS_NO_TICKETS;
   };
 
   // Creates the session; `conn_ref` (which must outlive it) is how

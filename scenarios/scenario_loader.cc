@@ -284,11 +284,6 @@ class Validator {
              absl::StrCat(Fault_Name(ng.fault()),
                           " cannot be injected into an NGTCP2 endpoint"));
     }
-    if (client.resumption().enabled() || server.resumption().enabled()) {
-      Fail(absl::StrCat(client.resumption().enabled() ? "client" : "server",
-                        ".resumption.enabled"),
-           "resumption is not supported with an NGTCP2 endpoint");
-    }
   }
 
   absl::Status status() const { return status_; }

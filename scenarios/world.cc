@@ -21,6 +21,7 @@
 #include "endpoints/handshake_pair.h"
 #include "endpoints/ngtcp2_endpoint.h"
 #include "endpoints/verdict.h"
+#include "scenarios/ngtcp2_sides.h"
 #include "scenarios/oracles/error_propagation.h"
 #include "scenarios/runner/decision_proto.h"
 #include "scenarios/scenario_loader.h"
@@ -499,10 +500,6 @@ absl::StatusOr<SeedResult> QuicsimSeedRunner::RunSeed(
               absl::StrCat("fault ", Fault_Name(ep->fault()),
                            " cannot be injected into an NGTCP2 endpoint"));
       }
-      if (ep->resumption().enabled()) {
-        return absl::UnimplementedError(
-            "NGTCP2 endpoints do not support resumption here");
-      }
     }
     absl::StatusOr<const Contexts*> contexts = ContextsFor(plan.scenario);
     if (!contexts.ok()) return contexts.status();
@@ -567,13 +564,33 @@ absl::StatusOr<SeedResult> QuicsimSeedRunner::RunSeed(
     network.SetScript(script);
   }
 
+  // An ngtcp2 side with resumption: the ticket key, anti-replay state and
+  // stored session its priming and measured handshakes share.
+  std::vector<std::shared_ptr<endpoints::Ngtcp2SessionCache>> ng_caches(pairs);
+  auto ng_world = [&](int i) {
+    const VariantPlan& plan = plan_of(i);
+    Ngtcp2SideWorld w;
+    w.chain = &plan.contexts->chain;
+    w.trust_anchor = &plan.contexts->trust_anchor;
+    w.scheduler = &scheduler;
+    w.network = &network;
+    w.trace = &recorder;
+    if ((plan.ng_client || plan.ng_server) &&
+        (plan.scenario.client().resumption().enabled() ||
+         plan.scenario.server().resumption().enabled())) {
+      if (ng_caches[i] == nullptr) {
+        ng_caches[i] = std::make_shared<endpoints::Ngtcp2SessionCache>(
+            seed, absl::StrFormat("ngtcp2/session_cache/pair/%d", i));
+      }
+      w.session_cache = ng_caches[i];
+    }
+    return w;
+  };
   auto make_options = [&](int i, bool prime) {
     const VariantPlan& plan = plan_of(i);
     const EndpointConfig& cl = plan.scenario.client();
     const EndpointConfig& sv = plan.scenario.server();
     const Contexts* const* contexts = &plan.contexts;
-    const bool ng_client = plan.ng_client;
-    const bool ng_server = plan.ng_server;
     endpoints::HandshakePairOptions o;
     const int port_offset = prime ? 1 : 0;
     o.client.tls_context = (*contexts)->client.get();
@@ -612,6 +629,7 @@ absl::StatusOr<SeedResult> QuicsimSeedRunner::RunSeed(
     }
     if (prime) {
       o.client.wait_for_session_ticket = true;
+      WireNgtcp2Side(cl, sv, true, ng_world(i), &o);
       return o;
     }
     if (cl.offer_unknown_version_first()) o.client.initial_version = 0x1a2a3a4a;
@@ -627,50 +645,7 @@ absl::StatusOr<SeedResult> QuicsimSeedRunner::RunSeed(
     o.server.connection.faults.lose_connection_close =
         cl.fault() == DROP_CONNECTION_CLOSE;
     o.client.faults.lose_connection_close = sv.fault() == DROP_CONNECTION_CLOSE;
-    if (ng_client || ng_server) {
-      endpoints::Ngtcp2EndpointOptions ng;
-      const EndpointConfig& ep = ng_client ? cl : sv;
-      ng.faults.alpn_mismatch = ep.fault() == ALPN_MISMATCH;
-      ng.faults.refuse_peer_transport_parameters =
-          ep.fault() == REFUSE_TRANSPORT_PARAMETERS;
-      ng.faults.invalid_transport_parameters =
-          ep.fault() == INVALID_SERVER_TRANSPORT_PARAMETERS;
-      if (!ep.alpn().empty())
-        ng.alpn.assign(ep.alpn().begin(), ep.alpn().end());
-      if (!cl.server_name().empty()) ng.server_name = cl.server_name();
-      ng.idle_timeout =
-          ng_client ? o.client.idle_timeout : o.server.connection.idle_timeout;
-      ng.retry = ng_server && sv.retry();
-      if (ng_client && cl.offer_unknown_version_first()) {
-        ng.first_version = 0x1a2a3a4a;
-      }
-      sim::Scheduler* sched = &scheduler;
-      sim::Network* net_ptr = &network;
-      sim::TraceSink* sink = &recorder;
-      if (ng_client) {
-        ng.local = o.client.local;
-        ng.peer = o.server.connection.local;
-        ng.trust_anchor = (*contexts)->trust_anchor;
-        o.foreign_client = [ng, sched, net_ptr, sink](
-                               uint64_t rng_seed, const std::string& actor,
-                               endpoints::ConnectionObserver* observer) {
-          return std::unique_ptr<endpoints::ForeignEndpoint>(
-              std::make_unique<endpoints::Ngtcp2ClientEndpoint>(
-                  ng, sched, net_ptr, rng_seed, actor, sink, observer));
-        };
-      } else {
-        ng.local = o.server.connection.local;
-        ng.certificate_chain = (*contexts)->chain.chain;
-        ng.private_key = (*contexts)->chain.private_key;
-        o.foreign_server = [ng, sched, net_ptr, sink](
-                               uint64_t rng_seed, const std::string& actor,
-                               endpoints::ConnectionObserver* observer) {
-          return std::unique_ptr<endpoints::ForeignEndpoint>(
-              std::make_unique<endpoints::Ngtcp2ServerEndpoint>(
-                  ng, sched, net_ptr, rng_seed, actor, sink, observer));
-        };
-      }
-    }
+    WireNgtcp2Side(cl, sv, false, ng_world(i), &o);
     return o;
   };
 
@@ -681,9 +656,8 @@ absl::StatusOr<SeedResult> QuicsimSeedRunner::RunSeed(
     if (session.valid()) {
       o.client.resume_session = std::move(session);
       if (plan_of(i).scenario.client().resumption().zero_rtt()) {
-        static const std::vector<uint8_t> kRequest = {'G', 'E', 'T', ' ', '/'};
-        o.client.request = kRequest;
-        o.server.connection.expect_request_bytes = kRequest.size();
+        o.client.request = ResumptionRequest();
+        o.server.connection.expect_request_bytes = o.client.request.size();
       }
     }
     slots[i].measured = std::make_unique<endpoints::HandshakePair>(
@@ -711,8 +685,12 @@ absl::StatusOr<SeedResult> QuicsimSeedRunner::RunSeed(
       endpoints::HandshakePair* prime = slots[i].prime.get();
       prime->set_on_done([&, i, prime] {
         prime->Stop();
-        tls::Session session = prime->client().received_session();
-        slots[i].prime_ticket = session.valid();
+        tls::Session session = prime->has_quicsim_client()
+                                   ? prime->client().received_session()
+                                   : tls::Session();
+        slots[i].prime_ticket =
+            session.valid() ||
+            (ng_caches[i] != nullptr && ng_caches[i]->has_client_session());
         // Not from inside the prime's callback chain: next event.
         scheduler.At(scheduler.Now(), [&, i, session]() mutable {
           start_measured(i, std::move(session));

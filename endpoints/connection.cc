@@ -1,3 +1,7 @@
+// Connection: start, input (datagrams, packets, frames, ACKs, client-side
+// Version Negotiation and Retry), timers and verdicts. Output is in
+// connection_send.cc, the TLS side in connection_tls.cc, closing and draining
+// in connection_closing.cc.
 #include "endpoints/connection.h"
 
 #include <algorithm>

@@ -241,7 +241,7 @@ class Connection {
                              absl::Span<const uint8_t> data);
   void OnConnectionClose(uint64_t code, absl::string_view reason);
 
-  // ---- TLS ----
+  // ---- TLS (connection_tls.cc) ----
   absl::Status DrainTlsEvents();
   // " ack crypto=0+90 padding": the frames of a received payload, in the
   // form packet_sent traces use (for traces and qlog).
@@ -299,7 +299,8 @@ class Connection {
   void ArmVersionAlarm();
   void Transmit(std::vector<uint8_t> payload, uint8_t levels, bool has_close);
 
-  // ---- Closing and draining (connection_closing.cc) ----
+  // ---- Closing and draining (connection_closing.cc, which also defines
+  // OnConnectionClose, CloseConnection and CloseWithStatus) ----
   // Sends CONNECTION_CLOSE in one datagram, at every level with keys.
   void SendConnectionClosePackets();
   void OnCloseAlarm();

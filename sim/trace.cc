@@ -32,7 +32,8 @@ TraceRecorder::TraceRecorder(Options options) : options_(options) {
 }
 
 void TraceRecorder::Record(Time time, std::string_view actor,
-                           std::string_view kind, std::string_view details) {
+                           std::string_view kind, std::string_view details,
+                           const TypedRecord* typed) {
   if (!enabled_) return;
   ++count_;
   // The digest covers the same bytes as hashing each event on its own; they
@@ -52,6 +53,7 @@ void TraceRecorder::Record(Time time, std::string_view actor,
   if (options_.keep_events || listener_) {
     TraceEvent event{time, std::string(actor), std::string(kind),
                      std::string(details)};
+    if (typed != nullptr) event.typed = typed->Clone();
     if (listener_) listener_(event);
     if (options_.keep_events) events_.push_back(std::move(event));
   }

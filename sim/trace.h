@@ -10,6 +10,7 @@
 #include <openssl/sha.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,18 @@
 #include "sim/time.h"
 
 namespace quicsim::sim {
+
+// A typed record a layer attaches to the event it traces (a connection's
+// packet with its frames, a link's decision with its pair and link ids).
+// sim/ stores and copies it without knowing its type; readers downcast to
+// the type their layer defines. The event's text is rendered from it, so the
+// digest (which hashes the text) covers everything it holds.
+class TypedRecord {
+ public:
+  virtual ~TypedRecord() = default;
+  // A copy that owns everything it refers to (kept events outlive the call).
+  virtual std::unique_ptr<TypedRecord> Clone() const = 0;
+};
 
 // Receives trace events. enabled() is non-virtual so checking it is cheap.
 class TraceSink {
@@ -29,9 +42,14 @@ class TraceSink {
   void set_enabled(bool enabled) { enabled_ = enabled; }
 
   // Records one event. `actor` names who acted ("c2s", "pair/3/client"),
-  // `kind` what happened ("drop", "send"), `details` free-form key=value text.
+  // `kind` what happened ("drop", "send"), `details` key=value text rendered
+  // from `typed` when there is one (nullptr: text only).
   virtual void Record(Time time, std::string_view actor, std::string_view kind,
-                      std::string_view details) = 0;
+                      std::string_view details, const TypedRecord* typed) = 0;
+  void Record(Time time, std::string_view actor, std::string_view kind,
+              std::string_view details) {
+    Record(time, actor, kind, details, nullptr);
+  }
 
  protected:
   bool enabled_ = true;
@@ -48,6 +66,9 @@ struct TraceEvent {
   std::string actor;
   std::string kind;
   std::string details;
+  // What the text was rendered from, when the producer attached it (and the
+  // recorder kept events); shared so that copies of events stay cheap.
+  std::shared_ptr<const TypedRecord> typed;
 
   // "0.001500000s c2s drop index=3 ...": one line, no trailing newline.
   std::string ToString() const;
@@ -65,8 +86,9 @@ class TraceRecorder : public TraceSink {
   TraceRecorder();
   explicit TraceRecorder(Options options);
 
+  using TraceSink::Record;
   void Record(Time time, std::string_view actor, std::string_view kind,
-              std::string_view details) override;
+              std::string_view details, const TypedRecord* typed) override;
 
   // Called with each event as it is recorded (e.g. to print a live log).
   void set_listener(absl::AnyInvocable<void(const TraceEvent&)> listener) {

@@ -1,5 +1,6 @@
 #include "sim/trace.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,34 @@ TEST(TraceRecorderTest, DigestOnlyModeAndListener) {
   EXPECT_EQ(lines[0], "0.000001500s a k d");
   EXPECT_EQ(rec.DigestHex(),
             "973576ca8018466df8927ae1688a84c12bc8dee0c04de25b09fcf05fef35b370");
+}
+
+// A typed record for the test: one number.
+struct NumberRecord final : TypedRecord {
+  explicit NumberRecord(int v) : value(v) {}
+  std::unique_ptr<TypedRecord> Clone() const override {
+    return std::make_unique<NumberRecord>(*this);
+  }
+  int value;
+};
+
+TEST(TraceRecorderTest, KeepsACopyOfTheTypedRecordOutsideTheDigest) {
+  TraceRecorder with_record;
+  TraceRecorder text_only;
+  {
+    NumberRecord record(7);
+    with_record.Record(Time::Zero(), "a", "k", "v=7", &record);
+    record.value = 8;  // the recorder kept its own copy
+  }
+  text_only.Record(Time::Zero(), "a", "k", "v=7");
+  ASSERT_EQ(with_record.events().size(), 1u);
+  const auto* kept =
+      dynamic_cast<const NumberRecord*>(with_record.events()[0].typed.get());
+  ASSERT_NE(kept, nullptr);
+  EXPECT_EQ(kept->value, 7);
+  EXPECT_EQ(text_only.events()[0].typed, nullptr);
+  // The digest hashes the text only: the record is what the text says.
+  EXPECT_EQ(with_record.DigestHex(), text_only.DigestHex());
 }
 
 }  // namespace

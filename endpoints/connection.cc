@@ -24,8 +24,6 @@ namespace quicsim::endpoints {
 namespace {
 
 using internal::kMinInitialDatagramSize;
-using internal::LevelName;
-using internal::SpaceName;
 
 constexpr size_t kMaxUndecryptablePackets = 8;
 
@@ -66,8 +64,7 @@ Connection::Connection(ConnectionOptions options, sim::Scheduler* scheduler,
     : options_(std::move(options)),
       scheduler_(scheduler),
       network_(network),
-      actor_(std::move(actor)),
-      trace_(trace),
+      tracer_(trace, std::move(actor)),
       observer_(observer),
       rng_(sim::Rng::ForStream(rng_seed, "cid")),
       tls_random_(sim::Rng::ForStream(rng_seed, "tls")),
@@ -84,11 +81,6 @@ void Connection::InstallInitialKeys(const ConnectionId& client_dcid) {
       PacketProtector::CreateInitialPair(client_dcid, options_.perspective);
   L(EncryptionLevel::kInitial).write = std::move(keys.write);
   L(EncryptionLevel::kInitial).read = std::move(keys.read);
-}
-
-void Connection::Trace(absl::string_view kind, const std::string& details) {
-  trace_->Record(scheduler_->Now(), actor_,
-                 std::string_view(kind.data(), kind.size()), details);
 }
 
 // ---------------------------------------------------------------------------
@@ -135,9 +127,7 @@ void Connection::Start() {
       });
   if (options_.keylog_sink) engine_->set_keylog_sink(options_.keylog_sink);
   if (TraceOn()) {
-    Trace("start",
-          absl::StrFormat("scid=%s dcid=%s version=%08x", local_cid_.ToHex(),
-                          peer_cid_.ToHex(), version_));
+    Trace(events::Start{local_cid_, peer_cid_, version_});
   }
   absl::Status status;
   if (is_client()) {
@@ -179,7 +169,10 @@ absl::StatusOr<std::vector<uint8_t>> Connection::LocalTransportParameters() {
       params.retry_source_connection_id = *retry_scid_;
     }
   }
-  if (TraceOn()) TraceTransportParameters("local", params);
+  if (TraceOn()) {
+    TraceTransportParameters(events::TransportParametersSet::Owner::kLocal,
+                             params);
+  }
   absl::StatusOr<std::vector<uint8_t>> bytes =
       SerializeTransportParameters(params, options_.perspective);
   if (!bytes.ok()) return bytes.status();
@@ -205,7 +198,7 @@ void Connection::OnDatagram(sim::Datagram datagram, bool observed) {
   if (!AddressValidated()) bytes_received_before_validation_ += size;
 
   if (state_ == State::kDraining) {
-    if (TraceOn()) Trace("datagram_dropped", "reason=draining");
+    if (TraceOn()) Trace(events::DatagramDropped{"draining", std::nullopt});
     return;
   }
   if (state_ == State::kClosing) {
@@ -214,7 +207,7 @@ void Connection::OnDatagram(sim::Datagram datagram, bool observed) {
     if (closing_.TakeResponse()) {
       SendConnectionClosePackets();
     } else if (TraceOn()) {
-      Trace("datagram_dropped", "reason=closing");
+      Trace(events::DatagramDropped{"closing", std::nullopt});
     }
     return;
   }
@@ -222,8 +215,8 @@ void Connection::OnDatagram(sim::Datagram datagram, bool observed) {
   DatagramPackets split =
       SplitDatagram(datagram.payload, options_.connection_id_length);
   if (!split.trailing_error.ok() && TraceOn()) {
-    Trace("datagram_trailing_dropped",
-          absl::StrFormat("reason=\"%s\"", split.trailing_error.message()));
+    Trace(events::DatagramTrailingDropped{
+        std::string(split.trailing_error.message())});
   }
   for (const PacketHeader& header : split.packets) {
     if (state_ != State::kHandshake && state_ != State::kConfirmed) break;
@@ -263,9 +256,7 @@ void Connection::ProcessPacket(const PacketHeader& header,
   auto drop = [&](const char* reason) {
     ++stats_.packets_dropped;
     if (TraceOn()) {
-      Trace("packet_dropped", absl::StrFormat("type=%s size=%d reason=%s",
-                                              PacketTypeName(header.type),
-                                              packet.size(), reason));
+      Trace(events::PacketDropped{header.type, packet.size(), reason});
     }
   };
   switch (header.type) {
@@ -331,14 +322,23 @@ void Connection::ProcessPacket(const PacketHeader& header,
     peer_cid_ = header.scid;
   }
   ++stats_.packets_received;
+  // The payload is parsed once: the trace lists these frames, then they are
+  // processed in order (up to a malformed one, whose error ends processing).
+  ReceivedFrames frames;
+  const absl::Status parsed =
+      ParseReceivedFrames(level, opened->payload, &frames);
   if (TraceOn()) {
-    Trace("packet_received",
-          absl::StrFormat("type=%s pn=%d size=%d%s",
-                          PacketTypeName(header.type), pn, packet.size(),
-                          FrameSummary(level, opened->payload)));
+    events::PacketReceived received{header.type, pn, packet.size(), {}};
+    for (const Frame& frame : frames) {
+      received.frames.push_back(TracedFrameOf(frame));
+    }
+    if (!parsed.ok()) {
+      received.frames.push_back({TracedFrame::Type::kMalformed});
+    }
+    Trace(received);
   }
   bool ack_eliciting = false;
-  absl::Status status = ProcessFrames(level, opened->payload, &ack_eliciting);
+  absl::Status status = ProcessFrames(level, frames, parsed, &ack_eliciting);
   if (state_ == State::kClosing || state_ == State::kDraining ||
       state_ == State::kFinished) {
     return;
@@ -362,7 +362,7 @@ void Connection::ProcessPacket(const PacketHeader& header,
       if (observer_ != nullptr) {
         observer_->OnAddressValidated(options_.perspective);
       }
-      if (TraceOn()) Trace("address_validated", "by=handshake_packet");
+      if (TraceOn()) Trace(events::AddressValidated{"handshake_packet"});
     }
     // RFC 9001 §4.9.1: the server discards Initial keys once it processes a
     // Handshake packet, however the address was validated (a Retry token
@@ -376,17 +376,14 @@ void Connection::ProcessVersionNegotiation(const PacketHeader& header) {
       header.scid != peer_cid_) {
     ++stats_.packets_dropped;
     if (TraceOn())
-      Trace("packet_dropped", "type=VersionNegotiation reason=unexpected");
+      Trace(events::PacketDropped{PacketType::kVersionNegotiation, std::nullopt,
+                                  "unexpected"});
     return;
   }
   std::vector<uint32_t> versions = VersionNegotiationVersions(header);
   if (TraceOn()) {
-    Trace("version_negotiation",
-          absl::StrFormat(
-              "versions=%s",
-              absl::StrJoin(versions, ",", [](std::string* out, uint32_t v) {
-                absl::StrAppend(out, absl::StrFormat("%08x", v));
-              })));
+    Trace(
+        events::VersionNegotiationReceived{{versions.begin(), versions.end()}});
   }
   if (std::find(versions.begin(), versions.end(), options_.initial_version) !=
       versions.end()) {
@@ -414,7 +411,7 @@ void Connection::ProcessRetry(const PacketHeader& header) {
   auto drop = [&](const char* reason) {
     ++stats_.packets_dropped;
     if (TraceOn()) {
-      Trace("packet_dropped", absl::StrFormat("type=Retry reason=%s", reason));
+      Trace(events::PacketDropped{PacketType::kRetry, std::nullopt, reason});
     }
   };
   if (received_from_peer_ || retry_scid_.has_value()) return drop("unexpected");
@@ -428,9 +425,7 @@ void Connection::ProcessRetry(const PacketHeader& header) {
   peer_cid_ = header.scid;
   retry_token_.assign(header.token.begin(), header.token.end());
   if (TraceOn()) {
-    Trace("retry_received",
-          absl::StrFormat("scid=%s token_len=%d", header.scid.ToHex(),
-                          header.token.size()));
+    Trace(events::RetryReceived{header.scid, header.token.size()});
   }
   // New Initial keys for the new DCID; everything sent so far in Initial is
   // resent (RFC 9000 §17.2.5.2, RFC 9002 §6.3); packet numbers continue.
@@ -444,19 +439,30 @@ void Connection::ProcessRetry(const PacketHeader& header) {
   SendPending();
 }
 
+absl::Status Connection::ParseReceivedFrames(EncryptionLevel level,
+                                             absl::Span<const uint8_t> payload,
+                                             ReceivedFrames* frames) {
+  QuicDataReader reader(payload);
+  while (!reader.empty()) {
+    absl::StatusOr<Frame> frame = ParseFrame(&reader, level);
+    if (!frame.ok()) return frame.status();
+    frames->push_back(*std::move(frame));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Connection::ProcessFrames(EncryptionLevel level,
-                                       absl::Span<const uint8_t> payload,
+                                       const ReceivedFrames& frames,
+                                       const absl::Status& parsed,
                                        bool* ack_eliciting) {
-  if (payload.empty()) {
+  if (frames.empty() && parsed.ok()) {
     return QuicErrorStatus(TransportError::kProtocolViolation,
                            "packet without frames");
   }
-  QuicDataReader reader(payload);
-  while (!reader.empty()) {
-    if (state_ != State::kHandshake && state_ != State::kConfirmed) break;
-    absl::StatusOr<Frame> parsed = ParseFrame(&reader, level);
-    if (!parsed.ok()) return parsed.status();
-    const Frame& frame = *parsed;
+  for (const Frame& frame : frames) {
+    if (state_ != State::kHandshake && state_ != State::kConfirmed) {
+      return absl::OkStatus();
+    }
     if (const auto* ack = std::get_if<AckFrame>(&frame)) {
       absl::Status s = OnAckFrame(level, *ack);
       if (!s.ok()) return s;
@@ -495,16 +501,18 @@ absl::Status Connection::ProcessFrames(EncryptionLevel level,
             request_in_0rtt_ = true;
           }
           request_received_ = end;
-          if (TraceOn()) {
-            Trace("stream_received",
-                  absl::StrFormat("level=%s bytes=%d", LevelName(level), end));
-          }
+          if (TraceOn()) Trace(events::StreamReceived{level, end});
         }
         MaybeDone();
       }
     }
   }
-  return absl::OkStatus();
+  // A malformed frame ends the packet with its error, unless processing the
+  // frames before it already ended the connection.
+  if (state_ != State::kHandshake && state_ != State::kConfirmed) {
+    return absl::OkStatus();
+  }
+  return parsed;
 }
 
 absl::Status Connection::OnAckFrame(EncryptionLevel level,
@@ -545,20 +553,16 @@ absl::Status Connection::OnAckFrame(EncryptionLevel level,
   }
   if (outcome_.rtt_updated && TraceOn()) {
     const RttEstimator& rtt = loss_.rtt();
-    Trace("metrics_updated",
-          absl::StrFormat("min_rtt_us=%d smoothed_rtt_us=%d latest_rtt_us=%d "
-                          "rtt_variance_us=%d cwnd=%d bytes_in_flight=%d",
-                          rtt.min_rtt().micros(), rtt.smoothed_rtt().micros(),
-                          rtt.latest_rtt().micros(), rtt.rttvar().micros(),
-                          loss_.congestion_controller().congestion_window(),
-                          loss_.bytes_in_flight()));
+    Trace(events::MetricsUpdated{
+        rtt.min_rtt().micros(), rtt.smoothed_rtt().micros(),
+        rtt.latest_rtt().micros(), rtt.rttvar().micros(),
+        loss_.congestion_controller().congestion_window(),
+        loss_.bytes_in_flight()});
   }
   OnPacketsLost(outcome_.lost, ack.largest_acked());
   if (TraceOn() && (!outcome_.acked.empty() || !outcome_.lost.empty())) {
-    Trace("ack_received",
-          absl::StrFormat("space=%s largest=%d acked=%d lost=%d",
-                          SpaceName(space), ack.largest_acked(),
-                          outcome_.acked.size(), outcome_.lost.size()));
+    Trace(events::AckReceived{space, ack.largest_acked(), outcome_.acked.size(),
+                              outcome_.lost.size()});
   }
   MaybeDone();
   return absl::OkStatus();
@@ -689,10 +693,9 @@ void Connection::OnLossDetectionAlarm() {
           outcome_.probe.count;
     }
     if (TraceOn()) {
-      Trace("pto", absl::StrFormat(
-                       "space=%s count=%d pto_count=%d%s", SpaceName(space),
-                       outcome_.probe.count, loss_.pto_count(),
-                       outcome_.probe.anti_deadlock ? " anti_deadlock" : ""));
+      Trace(events::Pto{space, static_cast<int>(outcome_.probe.count),
+                        static_cast<int>(loss_.pto_count()),
+                        outcome_.probe.anti_deadlock});
     }
   }
   SendPending();
@@ -723,7 +726,7 @@ void Connection::OnTimer(ConnectionTimer timer) {
 
 void Connection::OnIdleAlarm() {
   if (state_ == State::kFinished) return;
-  if (TraceOn()) Trace("idle_timeout", "");
+  if (TraceOn()) Trace(events::IdleTimeout{});
   if (!verdict_.final()) {
     SetVerdict(Verdict::Kind::kTimedOut, 0, "idle timeout");
   }
@@ -763,7 +766,7 @@ void Connection::SetVerdict(Verdict::Kind kind, uint64_t code,
       verdict_.engine_error_code = engine_->error().quic_error_code();
     }
   }
-  if (TraceOn()) Trace("verdict", VerdictToString(verdict_));
+  if (TraceOn()) Trace(events::VerdictSet{verdict_});
   if (observer_ != nullptr)
     observer_->OnVerdict(options_.perspective, verdict_);
 }
@@ -784,7 +787,7 @@ void Connection::MaybeDone() {
   }
   if (!done) return;
   done_ = true;
-  if (TraceOn()) Trace("done", VerdictToString(verdict_));
+  if (TraceOn()) Trace(events::Done{verdict_});
   if (on_done_) on_done_();
 }
 
@@ -792,7 +795,7 @@ void Connection::MarkAddressValidated() {
   if (address_validated_) return;
   address_validated_ = true;
   if (observer_ != nullptr) observer_->OnAddressValidated(options_.perspective);
-  if (TraceOn()) Trace("address_validated", "by=retry_token");
+  if (TraceOn()) Trace(events::AddressValidated{"retry_token"});
 }
 
 void Connection::Stop() {

@@ -24,6 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/types/span.h"
 #include "endpoints/closing.h"
+#include "endpoints/connection_event.h"
 #include "endpoints/frames.h"
 #include "endpoints/loss_detector.h"
 #include "endpoints/packet_header.h"
@@ -31,6 +32,7 @@
 #include "endpoints/packet_space.h"
 #include "endpoints/perspective.h"
 #include "endpoints/timers.h"
+#include "endpoints/trace_text.h"
 #include "endpoints/transport_parameters.h"
 #include "endpoints/types.h"
 #include "endpoints/verdict.h"
@@ -180,7 +182,7 @@ class Connection {
   size_t request_bytes_received() const { return request_received_; }
   bool request_in_0rtt() const { return request_in_0rtt_; }
   const tls::Engine* engine() const { return engine_.get(); }
-  const std::string& actor() const { return actor_; }
+  const std::string& actor() const { return tracer_.actor(); }
   // Called once when done() becomes true.
   void set_on_done(absl::AnyInvocable<void()> on_done) {
     on_done_ = std::move(on_done);
@@ -230,9 +232,17 @@ class Connection {
                      size_t datagram_size);
   void ProcessVersionNegotiation(const PacketHeader& header);
   void ProcessRetry(const PacketHeader& header);
+  // A received payload's frames, parsed once for processing and the trace.
+  using ReceivedFrames = absl::InlinedVector<Frame, 8>;
+  // Parses `payload` into `frames` up to the first malformed frame, whose
+  // error it returns.
+  static absl::Status ParseReceivedFrames(EncryptionLevel level,
+                                          absl::Span<const uint8_t> payload,
+                                          ReceivedFrames* frames);
+  // Processes `frames` in order; `parsed` is ParseReceivedFrames' result.
   absl::Status ProcessFrames(EncryptionLevel level,
-                             absl::Span<const uint8_t> payload,
-                             bool* ack_eliciting);
+                             const ReceivedFrames& frames,
+                             const absl::Status& parsed, bool* ack_eliciting);
   absl::Status OnAckFrame(EncryptionLevel level, const AckFrame& ack);
   // `largest_acked`: of the ACK that declared them lost (none: the timer).
   void OnPacketsLost(absl::Span<const SentPacketInfo> lost,
@@ -243,12 +253,8 @@ class Connection {
 
   // ---- TLS (connection_tls.cc) ----
   absl::Status DrainTlsEvents();
-  // " ack crypto=0+90 padding": the frames of a received payload, in the
-  // form packet_sent traces use (for traces and qlog).
-  std::string FrameSummary(EncryptionLevel level,
-                           absl::Span<const uint8_t> payload) const;
-  // Traces one side's transport parameters (owner "local" or "remote").
-  void TraceTransportParameters(const char* owner,
+  // Traces one side's transport parameters.
+  void TraceTransportParameters(events::TransportParametersSet::Owner owner,
                                 const TransportParameters& params);
   // Traces each TLS handshake message this side writes (type, length).
   void TraceHandshakeMessages(tls::Level level, absl::Span<const uint8_t> data);
@@ -320,14 +326,17 @@ class Connection {
   void CloseWithStatus(const absl::Status& status);
   void SetVerdict(Verdict::Kind kind, uint64_t code, absl::string_view reason);
   void MaybeDone();
-  void Trace(absl::string_view kind, const std::string& details);
+  // Records `event` now (callers check TraceOn() first).
+  void Trace(const ConnectionEvent& event) {
+    tracer_.Record(scheduler_->Now(), event);
+  }
   // Recovery events for the trace (connection_recovery_trace.cc).
   void TracePacketLost(const SentPacketInfo& info, PacketNumberSpace space,
                        std::optional<uint64_t> largest_acked);
   // After re-arming the loss alarm: records a change from `before`.
   void TraceLossTimer(sim::Time before);
   void TraceLossTimerExpired();
-  bool TraceOn() const { return sim::TraceOn(trace_); }
+  bool TraceOn() const { return tracer_.enabled(); }
 
   EncryptionLevel LevelFromTls(tls::Level level) const {
     return static_cast<EncryptionLevel>(level);
@@ -363,8 +372,8 @@ class Connection {
   ConnectionOptions options_;
   sim::Scheduler* scheduler_;
   sim::Network* network_;
-  std::string actor_;
-  sim::TraceSink* trace_;
+  // Renders typed events as the trace's text lines (and attaches them).
+  TextTracer tracer_;
   ConnectionObserver* observer_;
   sim::Rng rng_;
   TlsRandom tls_random_;

@@ -23,9 +23,7 @@ using internal::kMinInitialDatagramSize;
 
 void Connection::OnConnectionClose(uint64_t code, absl::string_view reason) {
   if (TraceOn()) {
-    Trace("connection_close_received",
-          absl::StrFormat("code=%s reason=\"%s\"", TransportErrorName(code),
-                          reason));
+    Trace(events::ConnectionCloseReceived{code, std::string(reason)});
   }
   SetVerdict(Verdict::Kind::kClosedReceived, code, reason);
   // RFC 9000 §10.2.2: draining for three PTOs, sending nothing.
@@ -85,10 +83,9 @@ void Connection::SendConnectionClosePackets() {
     if (observer_ != nullptr)
       observer_->OnPacketSent(options_.perspective, level);
     if (TraceOn()) {
-      Trace("packet_sent",
-            absl::StrFormat("type=%s pn=%d size=%d connection_close=%s",
-                            PacketTypeName(header.type), pn, *sealed,
-                            TransportErrorName(closing_.code())));
+      TracedFrame frame{TracedFrame::Type::kConnectionClose};
+      frame.code = closing_.code();
+      Trace(events::PacketSent{header.type, pn, *sealed, {frame}});
     }
   }
   if (assembler.length() != 0) {
@@ -102,7 +99,7 @@ void Connection::SendConnectionClosePackets() {
 
 void Connection::OnCloseAlarm() {
   timers_.Cancel(ConnectionTimer::kCloseRepeat);
-  if (TraceOn()) Trace("closing_period_ended", "");
+  if (TraceOn()) Trace(events::ClosingPeriodEnded{});
   if (observer_ != nullptr)
     observer_->OnClosingPeriodEnded(options_.perspective);
   state_ = State::kFinished;

@@ -23,7 +23,8 @@ absl::Status Connection::OnResumeSession(const tls::Event& event) {
       if (!params.ok()) {
         decline = true;  // nothing trustworthy to send 0-RTT under
       } else if (TraceOn()) {
-        TraceTransportParameters("remembered", *params);
+        TraceTransportParameters(
+            events::TransportParametersSet::Owner::kRemembered, *params);
       }
     }
     // Only a client with a request to send early attempts 0-RTT.
@@ -33,8 +34,7 @@ absl::Status Connection::OnResumeSession(const tls::Event& event) {
     decline = options_.decline_early_data;
   }
   if (TraceOn()) {
-    Trace("resume_session",
-          absl::StrFormat("early_data=%s", decline ? "declined" : "allowed"));
+    Trace(events::ResumeSession{decline});
   }
   // Without the FirstFlightReady pause (the Go models) the client's
   // ClientHello is already built: there is nothing left to decide.
@@ -49,10 +49,8 @@ absl::Status Connection::OnFirstFlightReady() {
   // or they were set before Start) and ResumeSession has been answered.
   absl::Status status = engine_->SendFirstFlight();
   if (TraceOn()) {
-    Trace("send_first_flight",
-          status.ok() ? std::string("result=ok")
-                      : absl::StrFormat("result=error code=0x%x",
-                                        tls::QuicErrorCode(status)));
+    Trace(events::SendFirstFlight{
+        status.ok(), status.ok() ? 0 : tls::QuicErrorCode(status)});
   }
   return status;
 }

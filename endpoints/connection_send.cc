@@ -267,8 +267,7 @@ bool Connection::PadDatagram(PacketPlans& plans, size_t limit, uint64_t budget,
         }
       }
     }
-    if (TraceOn())
-      Trace("amplification_blocked", absl::StrFormat("budget=%d", budget));
+    if (TraceOn()) Trace(events::AmplificationBlocked{budget});
     return false;
   }
   PacketPlan& last = plans.back();
@@ -317,17 +316,22 @@ void Connection::SealAndSend(PacketPlans& plans, size_t used) {
     if (observer_ != nullptr)
       observer_->OnPacketSent(options_.perspective, plan.level);
     if (TraceOn()) {
-      Trace(
-          "packet_sent",
-          absl::StrFormat(
-              "type=%s pn=%d size=%d%s%s%s%s", PacketTypeName(header.type), pn,
-              packet_size, plan.record.has_ack ? " ack" : "",
-              plan.record.crypto_length > 0
-                  ? absl::StrFormat(" crypto=%d+%d", plan.record.crypto_offset,
-                                    plan.record.crypto_length)
-                  : std::string(),
-              plan.record.handshake_done ? " handshake_done" : "",
-              plan.record.stream ? " stream" : ""));
+      events::PacketSent traced{header.type, pn, packet_size, {}};
+      if (plan.record.has_ack) {
+        traced.frames.push_back({TracedFrame::Type::kAck});
+      }
+      if (plan.record.crypto_length > 0) {
+        traced.frames.push_back({TracedFrame::Type::kCrypto,
+                                 plan.record.crypto_offset,
+                                 plan.record.crypto_length});
+      }
+      if (plan.record.handshake_done) {
+        traced.frames.push_back({TracedFrame::Type::kHandshakeDone});
+      }
+      if (plan.record.stream) {
+        traced.frames.push_back({TracedFrame::Type::kStream});
+      }
+      Trace(traced);
     }
     if (plan.level == EncryptionLevel::kHandshake)
       sent_handshake_packet_ = true;
@@ -364,8 +368,7 @@ void Connection::Transmit(std::vector<uint8_t> payload, uint8_t levels,
   }
   if (has_close && options_.faults.lose_connection_close) {
     if (TraceOn()) {
-      Trace("datagram_lost_by_fault",
-            absl::StrFormat("size=%d reason=lose_connection_close", size));
+      Trace(events::DatagramLostByFault{size});
     }
     return;
   }
@@ -389,9 +392,7 @@ void Connection::SendVersionProbe() {
   writer.WriteBytes(local_cid_.span());
   rng_.Fill(probe.data() + writer.length(), probe.size() - writer.length());
   if (TraceOn()) {
-    Trace("packet_sent",
-          absl::StrFormat("type=UnknownVersion version=%08x size=%d", version_,
-                          probe.size()));
+    Trace(events::VersionProbeSent{version_, probe.size()});
   }
   Transmit(std::move(probe), 1, false);
 }

@@ -15,8 +15,6 @@
 
 namespace quicsim::endpoints {
 
-using internal::LevelName;
-
 absl::Status Connection::DrainTlsEvents() {
   if (engine_ == nullptr) return absl::OkStatus();
   absl::Status result;
@@ -24,10 +22,7 @@ absl::Status Connection::DrainTlsEvents() {
     tls::Event event = engine_->NextEvent();
     if (event.kind == tls::EventKind::kNone) break;
     if (TraceOn()) {
-      Trace("tls_event",
-            absl::StrFormat("kind=%s level=%s bytes=%d",
-                            tls::EventKindName(event.kind),
-                            tls::LevelName(event.level), event.data.size()));
+      Trace(events::TlsEvent{event.kind, event.level, event.data.size()});
     }
     if (!result.ok()) continue;  // after a failure only drain
     switch (event.kind) {
@@ -93,72 +88,9 @@ absl::Status Connection::DrainTlsEvents() {
   return result;
 }
 
-std::string Connection::FrameSummary(EncryptionLevel level,
-                                     absl::Span<const uint8_t> payload) const {
-  // Decodes the payload a second time, only when tracing: the summary uses
-  // the keys packet_sent details use (ack, crypto=OFFSET+LENGTH, ...).
-  std::string out;
-  QuicDataReader reader(payload);
-  while (!reader.empty()) {
-    absl::StatusOr<Frame> frame = ParseFrame(&reader, level);
-    if (!frame.ok()) {
-      absl::StrAppend(&out, " malformed");
-      break;
-    }
-    if (const auto* crypto = std::get_if<CryptoFrame>(&*frame)) {
-      absl::StrAppend(&out, " crypto=", crypto->offset, "+",
-                      crypto->data.size());
-    } else if (const auto* close = std::get_if<ConnectionCloseFrame>(&*frame)) {
-      absl::StrAppend(
-          &out, " connection_close=", TransportErrorName(close->error_code));
-    } else if (std::holds_alternative<AckFrame>(*frame)) {
-      absl::StrAppend(&out, " ack");
-    } else if (std::holds_alternative<PaddingFrame>(*frame)) {
-      absl::StrAppend(&out, " padding");
-    } else if (std::holds_alternative<PingFrame>(*frame)) {
-      absl::StrAppend(&out, " ping");
-    } else if (std::holds_alternative<HandshakeDoneFrame>(*frame)) {
-      absl::StrAppend(&out, " handshake_done");
-    } else if (std::holds_alternative<StreamFrame>(*frame)) {
-      absl::StrAppend(&out, " stream");
-    } else if (std::holds_alternative<NewTokenFrame>(*frame)) {
-      absl::StrAppend(&out, " new_token");
-    } else if (std::holds_alternative<NewConnectionIdFrame>(*frame)) {
-      absl::StrAppend(&out, " new_connection_id");
-    }
-  }
-  return out;
-}
-
-void Connection::TraceTransportParameters(const char* owner,
-                                          const TransportParameters& p) {
-  Trace(
-      "transport_parameters",
-      absl::StrFormat(
-          "owner=%s max_idle_timeout=%d max_udp_payload_size=%d "
-          "ack_delay_exponent=%d max_ack_delay=%d initial_max_data=%d "
-          "initial_max_stream_data_bidi_local=%d "
-          "initial_max_stream_data_bidi_remote=%d "
-          "initial_max_stream_data_uni=%d initial_max_streams_bidi=%d "
-          "initial_max_streams_uni=%d active_connection_id_limit=%d "
-          "disable_active_migration=%d initial_source_connection_id=%s%s%s",
-          owner, p.max_idle_timeout_ms, p.max_udp_payload_size,
-          p.ack_delay_exponent, p.max_ack_delay_ms, p.initial_max_data,
-          p.initial_max_stream_data_bidi_local,
-          p.initial_max_stream_data_bidi_remote, p.initial_max_stream_data_uni,
-          p.initial_max_streams_bidi, p.initial_max_streams_uni,
-          p.active_connection_id_limit, p.disable_active_migration ? 1 : 0,
-          p.initial_source_connection_id.has_value()
-              ? p.initial_source_connection_id->ToHex()
-              : std::string(),
-          p.original_destination_connection_id.has_value()
-              ? absl::StrCat(" original_destination_connection_id=",
-                             p.original_destination_connection_id->ToHex())
-              : std::string(),
-          p.retry_source_connection_id.has_value()
-              ? absl::StrCat(" retry_source_connection_id=",
-                             p.retry_source_connection_id->ToHex())
-              : std::string()));
+void Connection::TraceTransportParameters(
+    events::TransportParametersSet::Owner owner, const TransportParameters& p) {
+  Trace(events::TransportParametersSet{owner, p});
 }
 
 void Connection::TraceHandshakeMessages(tls::Level level,
@@ -176,9 +108,8 @@ void Connection::TraceHandshakeMessages(tls::Level level,
     cursor.header_length = 0;
     cursor.body_remaining = (size_t{cursor.header[1]} << 16) |
                             (size_t{cursor.header[2]} << 8) | cursor.header[3];
-    Trace("tls_message_sent",
-          absl::StrFormat("level=%s type=%d length=%d", tls::LevelName(level),
-                          cursor.header[0], cursor.body_remaining));
+    Trace(
+        events::TlsMessageSent{level, cursor.header[0], cursor.body_remaining});
   }
 }
 
@@ -195,9 +126,7 @@ absl::Status Connection::InstallKeys(bool write, tls::Level tls_level,
   if (keys.discarded) return absl::OkStatus();
   (write ? keys.write : keys.read) = std::move(*protector);
   if (TraceOn()) {
-    Trace("keys_installed",
-          absl::StrFormat("level=%s direction=%s suite=%04x", LevelName(level),
-                          write ? "write" : "read", suite));
+    Trace(events::KeysInstalled{level, write, suite});
   }
   if (is_client() && write && level == EncryptionLevel::kOneRtt) {
     // RFC 9001 §4.9.3: the client discards 0-RTT keys once it has 1-RTT keys.
@@ -220,7 +149,10 @@ absl::Status Connection::OnPeerTransportParameters(
   }
   absl::Status auth = AuthenticateConnectionIds(*params, peer, seen);
   if (!auth.ok()) return auth;
-  if (TraceOn()) TraceTransportParameters("remote", *params);
+  if (TraceOn()) {
+    TraceTransportParameters(events::TransportParametersSet::Owner::kRemote,
+                             *params);
+  }
   peer_max_udp_payload_size_ = params->max_udp_payload_size;
   peer_ack_delay_exponent_ = params->ack_delay_exponent;
   loss_.SetPeerMaxAckDelay(
@@ -238,7 +170,7 @@ absl::Status Connection::OnPeerTransportParameters(
 void Connection::OnHandshakeComplete() {
   if (handshake_complete_) return;
   handshake_complete_ = true;
-  if (TraceOn()) Trace("handshake_complete", "");
+  if (TraceOn()) Trace(events::HandshakeComplete{});
   if (!is_client()) {
     // RFC 9001 §4.1.2: the server's handshake is confirmed on completion.
     AppPending().handshake_done = true;
@@ -276,7 +208,7 @@ void Connection::DiscardKeys(EncryptionLevel level) {
   if (observer_ != nullptr)
     observer_->OnKeysDiscarded(options_.perspective, level);
   if (TraceOn()) {
-    Trace("keys_discarded", absl::StrFormat("level=%s", LevelName(level)));
+    Trace(events::KeysDiscarded{level});
   }
 }
 

@@ -55,6 +55,7 @@ ServerEndpoint::ServerEndpoint(ServerEndpointOptions options,
       rng_seed_(rng_seed),
       actor_(std::move(actor)),
       trace_(trace),
+      tracer_(trace, actor_),
       observer_(observer),
       rng_(sim::Rng::ForStream(rng_seed, "endpoint")) {}
 
@@ -70,17 +71,16 @@ absl::Status ServerEndpoint::Start() {
 }
 
 void ServerEndpoint::Drop(const char* reason, size_t size) {
-  if (sim::TraceOn(trace_)) {
-    trace_->Record(scheduler_->Now(), actor_, "datagram_dropped",
-                   absl::StrFormat("size=%d reason=%s", size, reason));
+  if (tracer_.enabled()) {
+    tracer_.Record(scheduler_->Now(), events::DatagramDropped{reason, size});
   }
 }
 
 void ServerEndpoint::Send(const sim::Address& to, std::vector<uint8_t> payload,
                           const char* what) {
-  if (sim::TraceOn(trace_)) {
-    trace_->Record(scheduler_->Now(), actor_, "packet_sent",
-                   absl::StrFormat("type=%s size=%d", what, payload.size()));
+  if (tracer_.enabled()) {
+    tracer_.Record(scheduler_->Now(),
+                   events::StatelessPacketSent{what, payload.size()});
   }
   if (observer_ != nullptr) {
     observer_->OnDatagramSent(Perspective::kServer, payload.size(), 0, false);
@@ -211,9 +211,9 @@ void ServerEndpoint::OnDatagram(sim::Datagram datagram) {
       !connection_->verdict().final()) {
     // The Initial did not decrypt (e.g. a corrupted connection ID derived
     // the wrong keys): keep no state for it, as if it never arrived.
-    if (sim::TraceOn(trace_)) {
-      trace_->Record(scheduler_->Now(), actor_, "connection_discarded",
-                     "reason=first_initial_undecryptable");
+    if (tracer_.enabled()) {
+      tracer_.Record(scheduler_->Now(), events::ConnectionDiscarded{
+                                            "first_initial_undecryptable"});
     }
     connection_->Stop();
     connection_.reset();

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "endpoints/connection.h"
+#include "endpoints/trace_text.h"
 #include "sim/network.h"
 
 namespace quicsim::endpoints {
@@ -90,6 +91,8 @@ class ServerEndpoint : public sim::DatagramReceiver {
   uint64_t rng_seed_;
   std::string actor_;
   sim::TraceSink* trace_;
+  // The endpoint's own events (drops, stateless packets), under `actor_`.
+  TextTracer tracer_;
   ConnectionObserver* observer_;
   sim::Rng rng_;
   std::unique_ptr<Connection> connection_;

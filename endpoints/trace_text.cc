@@ -366,6 +366,44 @@ void AppendFrameSummary(const TracedFrames& frames, std::string* out) {
   }
 }
 
+TracedFrame TracedFrameOf(const Frame& frame) {
+  struct Visitor {
+    TracedFrame operator()(const PaddingFrame&) const {
+      return {TracedFrame::Type::kPadding};
+    }
+    TracedFrame operator()(const PingFrame&) const {
+      return {TracedFrame::Type::kPing};
+    }
+    TracedFrame operator()(const AckFrame&) const {
+      return {TracedFrame::Type::kAck};
+    }
+    TracedFrame operator()(const CryptoFrame& f) const {
+      return {TracedFrame::Type::kCrypto, f.offset, f.data.size()};
+    }
+    TracedFrame operator()(const NewTokenFrame&) const {
+      return {TracedFrame::Type::kNewToken};
+    }
+    TracedFrame operator()(const StreamFrame&) const {
+      return {TracedFrame::Type::kStream};
+    }
+    TracedFrame operator()(const NewConnectionIdFrame&) const {
+      return {TracedFrame::Type::kNewConnectionId};
+    }
+    TracedFrame operator()(const ConnectionCloseFrame& f) const {
+      TracedFrame t{TracedFrame::Type::kConnectionClose};
+      t.code = f.error_code;
+      return t;
+    }
+    TracedFrame operator()(const HandshakeDoneFrame&) const {
+      return {TracedFrame::Type::kHandshakeDone};
+    }
+    TracedFrame operator()(const IgnoredFrame&) const {
+      return {TracedFrame::Type::kIgnored};
+    }
+  };
+  return std::visit(Visitor{}, frame);
+}
+
 TextTracer::TextTracer(sim::TraceSink* sink, std::string actor)
     : sink_(sink), actor_(std::move(actor)) {}
 

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "endpoints/connection_event.h"
+#include "endpoints/frames.h"
 #include "sim/trace.h"
 
 namespace quicsim::endpoints {
@@ -22,6 +23,9 @@ void AppendTraceDetails(const ConnectionEvent& event, std::string* out);
 // " ack crypto=0+245 connection_close=CRYPTO_ERROR(0x178)": a packet's frames
 // as its trace line lists them (each with a leading space).
 void AppendFrameSummary(const TracedFrames& frames, std::string* out);
+
+// How a traced packet lists a frame the connection parsed.
+TracedFrame TracedFrameOf(const Frame& frame);
 
 // Writes each event as one text line to a sink (which hashes it), with the
 // event attached so that kept events carry their typed record.

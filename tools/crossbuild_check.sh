@@ -4,7 +4,8 @@
 # shared disk cache of .bazelrc/user.bazelrc serves both), then has each
 # build replay, byte for byte, the traces the other recorded for every
 # determinism class in tools/quicsim/testdata/classes (clean, lossy, Retry,
-# 0-RTT, an error row, P-256, ngtcp2 on each side).
+# 0-RTT, an error row, P-256, ngtcp2 on each side, ngtcp2 resumption with
+# 0-RTT accepted and rejected on each side).
 #
 #   tools/crossbuild_check.sh [WORK_DIR]
 #

@@ -40,6 +40,12 @@ void Ngtcp2Endpoint::PrepareEarlyData() {
       !cache->has_client_session() || !cache->remembered_params()) {
     return;
   }
+  // Not on an attempt with a version ngtcp2 does not support itself (the
+  // offer_unknown_version_first knob): ngtcp2 0.12 then leaves the Initial
+  // unpadded for a 0-RTT packet it does not write, and the 617-byte
+  // datagram is dropped (RFC 9000 §14.1). The v1 attempt after Version
+  // Negotiation sends 0-RTT.
+  if (options_.first_version != 0 && !restarted_) return;
   // GnuTLS offers early data when the session it resumes allows it; ngtcp2
   // then has the 0-RTT key once the ClientHello is written.
   const ngtcp2_transport_params params = *cache->remembered_params();

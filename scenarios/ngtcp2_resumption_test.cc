@@ -176,6 +176,29 @@ TEST(Ngtcp2ResumptionTest, NgtcpClientResendsItsRequestWhenZeroRttIsRejected) {
   }
 }
 
+TEST(Ngtcp2ResumptionTest,
+     NgtcpClientOffersZeroRttOnlyAfterVersionNegotiation) {
+  // The first attempt offers a version ngtcp2 does not support itself; it
+  // carries no 0-RTT (ngtcp2 0.12 would leave that Initial unpadded, and our
+  // server would drop it as a small datagram of an unknown version). The v1
+  // attempt after Version Negotiation resumes with 0-RTT accepted.
+  Scenario s = Resumption(true, false);
+  s.mutable_client()->set_offer_unknown_version_first(true);
+  Outcome run = RunIt(s, 1);
+  ExpectConfirmedWithoutViolations(run);
+  EXPECT_FALSE(run.Has("pair/0/server", "datagram_dropped",
+                       "reason=small_unknown_version"));
+  EXPECT_TRUE(
+      run.Has("pair/0/client", "version_negotiation_received", "restart=v1"));
+  EXPECT_TRUE(
+      run.Has("pair/0/client", "resumption", "resumed=1 early_data=accepted"));
+  EXPECT_TRUE(
+      run.Has("pair/0/server", "stream_received", "level=0rtt bytes=5"));
+  // Without loss, Version Negotiation costs one round trip, not a PTO.
+  EXPECT_LT(run.result.pairs[0].client.handshake_time,
+            sim::Duration::Millis(200));
+}
+
 TEST(Ngtcp2ResumptionTest, ByteLevelAndSeeded) {
   for (bool ngtcp2_client : {false, true}) {
     Scenario s = Resumption(ngtcp2_client, true);

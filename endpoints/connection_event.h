@@ -59,6 +59,14 @@ struct Start {
   ConnectionId dcid;
   uint32_t version = 0;
 };
+// A third-party stack's connection starts ("ngtcp2 client dcid=.. scid=..";
+// a server names the client's original DCID).
+struct ForeignStart {
+  const char* stack = "";
+  bool client = true;
+  ConnectionId dcid;
+  ConnectionId scid;
+};
 // One side's transport parameters: ours, the peer's, or the ones a resumed
 // session remembered.
 struct TransportParametersSet {
@@ -69,7 +77,7 @@ struct TransportParametersSet {
 // A whole datagram not processed (draining, closing; the server endpoint's
 // own reasons come with the size).
 struct DatagramDropped {
-  const char* reason = "";
+  std::string reason;  // a third-party stack's may name its library error
   std::optional<uint64_t> size;
 };
 // Bytes after the last packet of a datagram that do not parse.
@@ -241,15 +249,15 @@ struct AdapterNote {
 
 // Any of the records above.
 using ConnectionEventData = std::variant<
-    events::Start, events::TransportParametersSet, events::DatagramDropped,
-    events::DatagramTrailingDropped, events::PacketDropped,
-    events::PacketReceived, events::PacketSent, events::VersionProbeSent,
-    events::StatelessPacketSent, events::AddressValidated,
-    events::VersionNegotiationReceived, events::RetryReceived,
-    events::StreamReceived, events::MetricsUpdated, events::AckReceived,
-    events::PacketLost, events::LossTimer, events::ConnectionCloseReceived,
-    events::TlsEvent, events::TlsMessageSent, events::KeysInstalled,
-    events::HandshakeComplete, events::KeysDiscarded,
+    events::Start, events::ForeignStart, events::TransportParametersSet,
+    events::DatagramDropped, events::DatagramTrailingDropped,
+    events::PacketDropped, events::PacketReceived, events::PacketSent,
+    events::VersionProbeSent, events::StatelessPacketSent,
+    events::AddressValidated, events::VersionNegotiationReceived,
+    events::RetryReceived, events::StreamReceived, events::MetricsUpdated,
+    events::AckReceived, events::PacketLost, events::LossTimer,
+    events::ConnectionCloseReceived, events::TlsEvent, events::TlsMessageSent,
+    events::KeysInstalled, events::HandshakeComplete, events::KeysDiscarded,
     events::AmplificationBlocked, events::DatagramLostByFault, events::Pto,
     events::IdleTimeout, events::ClosingPeriodEnded, events::VerdictSet,
     events::Done, events::ResumeSession, events::SendFirstFlight,

@@ -38,6 +38,11 @@ sockaddr_in ToSockaddr(const sim::Address& a) {
   return sa;
 }
 
+ConnectionId CidOf(const ngtcp2_cid& cid) {
+  return ConnectionId(absl::MakeConstSpan(
+      cid.data, std::min<size_t>(cid.datalen, ConnectionId::kMaxLength)));
+}
+
 std::string CidHex(const ngtcp2_cid& cid) {
   std::string out;
   for (size_t i = 0; i < cid.datalen; ++i) {
@@ -149,6 +154,7 @@ Ngtcp2Endpoint::Ngtcp2Endpoint(Perspective perspective,
       network_(network),
       actor_(std::move(actor)),
       trace_(trace),
+      tracer_(trace, actor_),
       observer_(observer),
       rand_rng_(sim::Rng::ForStream(rng_seed, "ngtcp2/rand")),
       cid_rng_(sim::Rng::ForStream(rng_seed, "ngtcp2/cid")),
@@ -175,10 +181,15 @@ uint64_t Ngtcp2Endpoint::Ts() const {
   return static_cast<uint64_t>(scheduler_->Now().nanos()) + kTsOffset;
 }
 
-void Ngtcp2Endpoint::Trace(std::string_view kind, const std::string& details) {
-  if (sim::TraceOn(trace_)) {
-    trace_->Record(scheduler_->Now(), actor_, kind, details);
+void Ngtcp2Endpoint::Trace(const char* kind, std::string details) {
+  if (tracer_.enabled()) {
+    tracer_.Record(scheduler_->Now(),
+                   events::AdapterNote{kind, std::move(details)});
   }
+}
+
+void Ngtcp2Endpoint::Trace(const ConnectionEvent& event) {
+  if (tracer_.enabled()) tracer_.Record(scheduler_->Now(), event);
 }
 
 ngtcp2_cid Ngtcp2Endpoint::NewCid(size_t length) {
@@ -309,8 +320,7 @@ absl::Status Ngtcp2Endpoint::StartClient() {
   }
   ngtcp2_conn_set_tls_native_handle(conn_, tls_->session());
   state_ = State::kHandshake;
-  Trace("start", absl::StrFormat("ngtcp2 client dcid=%s scid=%s", CidHex(dcid),
-                                 CidHex(scid)));
+  Trace(events::ForeignStart{"ngtcp2", true, CidOf(dcid), CidOf(scid)});
   PrepareEarlyData();
   WritePackets();
   return absl::OkStatus();
@@ -367,9 +377,8 @@ void Ngtcp2Endpoint::Accept(sim::Datagram& datagram) {
   const int rv =
       ngtcp2_accept(&hd, datagram.payload.data(), datagram.payload.size());
   if (rv != 0) {
-    Trace("datagram_dropped",
-          absl::StrFormat("size=%d reason=accept:%s", datagram.payload.size(),
-                          ngtcp2_strerror(rv)));
+    Trace(events::DatagramDropped{absl::StrCat("accept:", ngtcp2_strerror(rv)),
+                                  datagram.payload.size()});
     return;
   }
   remote_ = datagram.src;
@@ -385,7 +394,7 @@ void Ngtcp2Endpoint::Accept(sim::Datagram& datagram) {
         absl::MakeConstSpan(hd.token.base, hd.token.len), datagram.src);
     if (!odcid.has_value() || !retry_scid_.has_value() ||
         !ngtcp2_cid_eq(&hd.dcid, &*retry_scid_)) {
-      Trace("datagram_dropped", "reason=invalid_token");
+      Trace(events::DatagramDropped{"invalid_token", std::nullopt});
       return;
     }
     original_dcid = *odcid;
@@ -410,7 +419,8 @@ void Ngtcp2Endpoint::SendVersionNegotiation(const ngtcp2_version_cid& vc) {
       buf, sizeof(buf), unused_random, vc.scid, vc.scidlen, vc.dcid, vc.dcidlen,
       supported, sizeof(supported) / sizeof(supported[0]));
   if (n <= 0) {
-    Trace("datagram_dropped", "reason=write_version_negotiation_failed");
+    Trace(events::DatagramDropped{"write_version_negotiation_failed",
+                                  std::nullopt});
     return;
   }
   ++version_negotiations_sent_;
@@ -433,7 +443,7 @@ void Ngtcp2Endpoint::SendRetry(const ngtcp2_pkt_hd& hd,
       buf, sizeof(buf), hd.version, &hd.scid, &retry_scid, &hd.dcid,
       token.data(), token.size());
   if (n <= 0) {
-    Trace("datagram_dropped", "reason=write_retry_failed");
+    Trace(events::DatagramDropped{"write_retry_failed", std::nullopt});
     return;
   }
   retry_scid_ = retry_scid;
@@ -538,8 +548,8 @@ absl::Status Ngtcp2Endpoint::CreateServerConnection(
   }
   ngtcp2_conn_set_tls_native_handle(conn_, tls_->session());
   state_ = State::kHandshake;
-  Trace("start", absl::StrFormat("ngtcp2 server odcid=%s scid=%s",
-                                 CidHex(original_dcid), CidHex(scid)));
+  Trace(
+      events::ForeignStart{"ngtcp2", false, CidOf(original_dcid), CidOf(scid)});
   if (validated_by_token && !address_validated_) {
     address_validated_ = true;
     if (observer_ != nullptr) observer_->OnAddressValidated(perspective_);
@@ -806,7 +816,7 @@ void Ngtcp2Endpoint::SetVerdict(Verdict::Kind kind, uint64_t code,
   verdict_.code = code;
   verdict_.reason = std::string(reason);
   verdict_.elapsed = scheduler_->Now() - start_time_;
-  Trace("verdict", VerdictToString(verdict_));
+  Trace(events::VerdictSet{verdict_});
   if (observer_ != nullptr) observer_->OnVerdict(perspective_, verdict_);
   // A confirmed endpoint has nothing left that changes its verdict (a
   // priming client still waits for its session ticket).

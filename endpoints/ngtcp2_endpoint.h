@@ -61,6 +61,7 @@
 #include "endpoints/handshake_pair.h"
 #include "endpoints/ngtcp2_session_cache.h"
 #include "endpoints/perspective.h"
+#include "endpoints/trace_text.h"
 #include "endpoints/verdict.h"
 #include "sim/alarm.h"
 #include "sim/datagram.h"
@@ -257,7 +258,10 @@ class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
   void MarkDone();
   void MaybeValidateAddress(const sim::Datagram& datagram);
   uint64_t Ts() const;
-  void Trace(std::string_view kind, const std::string& details);
+  // An event of ngtcp2's own, worded by this adapter (kind is a literal).
+  void Trace(const char* kind, std::string details);
+  // A typed event shared with quicsim's endpoint (verdict, start, drops).
+  void Trace(const ConnectionEvent& event);
 
   Perspective perspective_;
   Ngtcp2EndpointOptions options_;
@@ -265,6 +269,8 @@ class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
   sim::Network* network_;
   std::string actor_;
   sim::TraceSink* trace_;
+  // Renders this side's events as trace lines, under actor_.
+  TextTracer tracer_;
   ConnectionObserver* observer_;
   // Streams: ngtcp2's rand callback, connection IDs/tokens, challenges.
   sim::Rng rand_rng_;

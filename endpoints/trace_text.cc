@@ -7,9 +7,8 @@
 #include "endpoints/error_codes.h"
 
 namespace quicsim::endpoints {
-namespace {
 
-const char* LevelName(EncryptionLevel level) {
+const char* TraceLevelName(EncryptionLevel level) {
   switch (level) {
     case EncryptionLevel::kInitial:
       return "initial";
@@ -23,7 +22,7 @@ const char* LevelName(EncryptionLevel level) {
   return "?";
 }
 
-const char* SpaceName(PacketNumberSpace space) {
+const char* TraceSpaceName(PacketNumberSpace space) {
   switch (space) {
     case PacketNumberSpace::kInitial:
       return "initial";
@@ -34,6 +33,11 @@ const char* SpaceName(PacketNumberSpace space) {
   }
   return "?";
 }
+
+namespace {
+
+const char* LevelName(EncryptionLevel level) { return TraceLevelName(level); }
+const char* SpaceName(PacketNumberSpace space) { return TraceSpaceName(space); }
 
 const char* OwnerName(events::TransportParametersSet::Owner owner) {
   switch (owner) {
@@ -50,6 +54,7 @@ const char* OwnerName(events::TransportParametersSet::Owner owner) {
 // Kind names, one per alternative of ConnectionEventData.
 struct KindName {
   const char* operator()(const events::Start&) const { return "start"; }
+  const char* operator()(const events::ForeignStart&) const { return "start"; }
   const char* operator()(const events::TransportParametersSet&) const {
     return "transport_parameters";
   }
@@ -148,6 +153,10 @@ struct Details {
   void operator()(const events::Start& e) const {
     absl::StrAppendFormat(out, "scid=%s dcid=%s version=%08x", e.scid.ToHex(),
                           e.dcid.ToHex(), e.version);
+  }
+  void operator()(const events::ForeignStart& e) const {
+    absl::StrAppend(out, e.stack, e.client ? " client dcid=" : " server odcid=",
+                    e.dcid.ToHex(), " scid=", e.scid.ToHex());
   }
   void operator()(const events::TransportParametersSet& e) const {
     const TransportParameters& p = e.params;

@@ -17,6 +17,11 @@ namespace quicsim::endpoints {
 // The trace kind of `event` ("packet_sent", "keys_installed", ...).
 const char* TraceKindName(const ConnectionEvent& event);
 
+// "initial", "0rtt", "handshake", "1rtt": a level as trace lines name it.
+const char* TraceLevelName(EncryptionLevel level);
+// "initial", "handshake", "application".
+const char* TraceSpaceName(PacketNumberSpace space);
+
 // Appends the key=value details of `event` to `out`.
 void AppendTraceDetails(const ConnectionEvent& event, std::string* out);
 

@@ -115,6 +115,10 @@ TEST(TraceTextTest, KeysTlsTimersAndVerdicts) {
 TEST(TraceTextTest, ConnectionLevelEvents) {
   events::Start start{Cid({1, 2}), Cid({0xab}), 1};
   EXPECT_EQ(Line(start), "start scid=0102 dcid=ab version=00000001");
+  EXPECT_EQ(Line(events::ForeignStart{"ngtcp2", true, Cid({0xab}), Cid({1})}),
+            "start ngtcp2 client dcid=ab scid=01");
+  EXPECT_EQ(Line(events::ForeignStart{"ngtcp2", false, Cid({0xab}), Cid({1})}),
+            "start ngtcp2 server odcid=ab scid=01");
   events::TransportParametersSet tp;
   tp.owner = events::TransportParametersSet::Owner::kRemote;
   tp.params.max_idle_timeout_ms = 30000;

@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "endpoints/connection_event.h"
+#include "endpoints/trace_text.h"
 #include "tools/export/protocol_names.h"
 #include "tools/export/trace_details.h"
 
@@ -61,26 +63,15 @@ struct TlsMessage {
   std::string name;
 };
 using MessageMap =
-    std::map<std::pair<std::string, std::string>, std::vector<TlsMessage>>;
-
-std::string LevelOfPacketType(const std::string& type) {
-  if (type == "Initial") return "initial";
-  if (type == "Handshake") return "handshake";
-  if (type == "0-RTT") return "early_data";
-  return "application";
-}
+    std::map<std::pair<std::string, tls::Level>, std::vector<TlsMessage>>;
 
 std::string CryptoText(const MessageMap& messages, const std::string& actor,
-                       const std::string& type, const std::string& range) {
-  std::string out = absl::StrCat("CRYPTO ", range);
-  const size_t plus = range.find('+');
-  uint64_t offset = 0, length = 0;
-  if (plus == std::string::npos ||
-      !absl::SimpleAtoi(range.substr(0, plus), &offset) ||
-      !absl::SimpleAtoi(range.substr(plus + 1), &length)) {
-    return out;
-  }
-  auto it = messages.find({actor, LevelOfPacketType(type)});
+                       endpoints::PacketType type, uint64_t offset,
+                       uint64_t length) {
+  std::string out = absl::StrCat("CRYPTO ", offset, "+", length);
+  const tls::Level level =
+      static_cast<tls::Level>(endpoints::LevelOfPacketType(type));
+  auto it = messages.find({actor, level});
   if (it == messages.end()) return out;
   std::vector<std::string> names;
   for (const TlsMessage& m : it->second) {
@@ -92,10 +83,37 @@ std::string CryptoText(const MessageMap& messages, const std::string& actor,
   return out;
 }
 
-std::string UpperFrame(const std::string& type) {
-  std::string out = type;
-  for (char& c : out) c = static_cast<char>(std::toupper(c));
-  return out;
+// "ACK", "HANDSHAKE_DONE", ...: a frame as a packet's line lists it; empty
+// for frames not shown (PADDING, ignored frames).
+std::string FrameText(const MessageMap& messages, const std::string& actor,
+                      endpoints::PacketType type,
+                      const endpoints::TracedFrame& f) {
+  using Type = endpoints::TracedFrame::Type;
+  switch (f.type) {
+    case Type::kCrypto:
+      return CryptoText(messages, actor, type, f.offset, f.length);
+    case Type::kConnectionClose:
+      return absl::StrCat(
+          "CONNECTION_CLOSE ",
+          NameCloseCodes(endpoints::TransportErrorName(f.code)));
+    case Type::kAck:
+      return "ACK";
+    case Type::kPing:
+      return "PING";
+    case Type::kNewToken:
+      return "NEW_TOKEN";
+    case Type::kStream:
+      return "STREAM";
+    case Type::kNewConnectionId:
+      return "NEW_CONNECTION_ID";
+    case Type::kHandshakeDone:
+      return "HANDSHAKE_DONE";
+    case Type::kPadding:
+    case Type::kIgnored:
+    case Type::kMalformed:
+      return "";
+  }
+  return "";
 }
 
 // One line per packet: "Initial 0: CRYPTO 0+221 ClientHello, ACK".
@@ -104,21 +122,24 @@ std::vector<std::string> PacketTexts(const DatagramPackets* packets,
   std::vector<std::string> out;
   if (packets == nullptr) return out;
   for (const sim::TraceEvent* p : packets->packets) {
-    const Details d(p->details);
+    const endpoints::ConnectionEvent* typed = endpoints::ConnectionEventOf(*p);
+    if (typed == nullptr) continue;
+    std::string line;
     std::vector<std::string> frames;
-    for (const SentFrame& f : FramesOf(d)) {
-      if (f.type == "padding") continue;
-      if (f.type == "crypto") {
-        frames.push_back(
-            CryptoText(messages, packets->actor, d.Get("type"), f.args));
-      } else if (f.type == "connection_close") {
-        frames.push_back(
-            absl::StrCat("CONNECTION_CLOSE ", NameCloseCodes(f.args)));
-      } else {
-        frames.push_back(UpperFrame(f.type));
+    if (const auto* sent = typed->get<endpoints::events::PacketSent>()) {
+      line = absl::StrCat(endpoints::PacketTypeName(sent->type), " ", sent->pn);
+      for (const endpoints::TracedFrame& f : sent->frames) {
+        std::string text = FrameText(messages, packets->actor, sent->type, f);
+        if (!text.empty()) frames.push_back(std::move(text));
       }
+    } else if (typed->get<endpoints::events::VersionProbeSent>() != nullptr) {
+      line = "UnknownVersion";
+    } else if (const auto* stateless =
+                   typed->get<endpoints::events::StatelessPacketSent>()) {
+      line = stateless->type;
+    } else {
+      continue;
     }
-    std::string line = PacketLabel(d);
     if (!frames.empty())
       absl::StrAppend(&line, ": ", absl::StrJoin(frames, ", "));
     out.push_back(line);
@@ -132,65 +153,144 @@ struct MarkSpec {
   std::string text;
 };
 
-bool MarkFor(const sim::TraceEvent& e, bool have_packet_lost, MarkSpec* out) {
-  const Details d(e.details);
-  const std::string& k = e.kind;
-  if (k == "pto") {
-    *out = {"timer",
-            absl::StrCat("PTO #", d.GetInt("pto_count", 0), " fired (",
-                         d.Get("space"), ")",
-                         d.Has("anti_deadlock") ? " anti-deadlock" : "")};
-  } else if (k == "loss_timer") {
+// " 1200B" for a known size.
+std::string SizeText(std::optional<uint64_t> size) {
+  return size.has_value() ? absl::StrCat(" ", *size, "B") : "";
+}
+
+// The mark of a typed connection event (the visitor's result is false for
+// events that draw none).
+struct TypedMark {
+  const sim::TraceEvent& e;
+  bool have_packet_lost;
+  MarkSpec* out;
+
+  bool operator()(const endpoints::events::Pto& p) const {
+    *out = {"timer", absl::StrCat("PTO #", p.pto_count, " fired (",
+                                  endpoints::TraceSpaceName(p.space), ")",
+                                  p.anti_deadlock ? " anti-deadlock" : "")};
+    return true;
+  }
+  bool operator()(const endpoints::events::LossTimer& t) const {
     // PTO expiries show as the "pto" event that follows (with its count).
-    if (d.Get("event") != "expired" || d.Get("type") == "pto") return false;
-    *out = {"timer", absl::StrCat("loss timer expired (", d.Get("space"), ")")};
-  } else if (k == "idle_timeout") {
+    if (t.change != endpoints::events::LossTimer::Change::kExpired || t.pto) {
+      return false;
+    }
+    *out = {"timer", absl::StrCat("loss timer expired (",
+                                  endpoints::TraceSpaceName(t.space), ")")};
+    return true;
+  }
+  bool operator()(const endpoints::events::IdleTimeout&) const {
     *out = {"timer", "idle timeout"};
-  } else if (k == "closing_period_ended" || k == "closing_period_end") {
+    return true;
+  }
+  bool operator()(const endpoints::events::ClosingPeriodEnded&) const {
     *out = {"timer", "closing period over"};
-  } else if (k == "keys_installed") {
-    *out = {"key", absl::StrCat("+ ", d.Get("level"), " ", d.Get("direction"),
-                                " key")};
-  } else if (k == "keys_discarded") {
-    *out = {"key", absl::StrCat("- ", d.Get("level"), " keys discarded")};
-  } else if (k == "handshake_complete") {
+    return true;
+  }
+  bool operator()(const endpoints::events::KeysInstalled& k) const {
+    *out = {"key", absl::StrCat("+ ", endpoints::TraceLevelName(k.level), " ",
+                                k.write ? "write" : "read", " key")};
+    return true;
+  }
+  bool operator()(const endpoints::events::KeysDiscarded& k) const {
+    *out = {"key", absl::StrCat("- ", endpoints::TraceLevelName(k.level),
+                                " keys discarded")};
+    return true;
+  }
+  bool operator()(const endpoints::events::HandshakeComplete&) const {
     *out = {"state", "handshake complete"};
-  } else if (k == "handshake_confirmed") {
-    *out = {"state", "handshake confirmed"};
-  } else if (k == "address_validated") {
-    *out = {"state", absl::StrCat("address validated (", d.Get("by"), ")")};
-  } else if (k == "amplification_blocked") {
+    return true;
+  }
+  bool operator()(const endpoints::events::AddressValidated& a) const {
+    *out = {"state", absl::StrCat("address validated (", a.by, ")")};
+    return true;
+  }
+  bool operator()(const endpoints::events::AmplificationBlocked&) const {
     *out = {"state", "blocked: amplification limit"};
-  } else if (k == "verdict") {
-    *out = {"verdict", absl::StrCat("VERDICT ", NameCloseCodes(e.details))};
-  } else if (k == "connection_close_received") {
-    *out = {"close", absl::StrCat("CONNECTION_CLOSE received ",
-                                  NameCloseCodes(d.Get("code")))};
-  } else if (k == "close") {
-    *out = {"close", absl::StrCat("close ", NameCloseCodes(e.details))};
-  } else if (k == "packet_dropped" || k == "datagram_dropped" ||
-             k == "datagram_trailing_dropped") {
-    std::string what = d.Has("type") ? d.Get("type") : "datagram";
-    if (d.GetInt("size") >= 0)
-      absl::StrAppend(&what, " ", d.GetInt("size"), "B");
-    *out = {"drop", absl::StrCat("dropped ", what, ": ", d.Get("reason"))};
-  } else if (k == "packet_lost") {
-    *out = {"lost", absl::StrCat("lost ", d.Get("space"), " pn ", d.Get("pn"),
-                                 " (", d.Get("trigger"), ")")};
-  } else if (k == "ack_received") {
-    if (have_packet_lost || d.GetInt("lost", 0) <= 0) return false;
-    *out = {"lost", absl::StrCat(d.GetInt("lost", 0), " ", d.Get("space"),
-                                 " packet(s) declared lost")};
-  } else if (k == "retry_received" || k == "retry_sent" ||
-             k == "version_negotiation") {
-    *out = {"state", absl::StrCat(k, " ", e.details)};
-  } else if (k == "read_error" || k == "write_error" ||
-             k == "server_create_failed") {
-    *out = {"close", absl::StrCat(k, " ", NameCloseCodes(e.details))};
-  } else {
+    return true;
+  }
+  bool operator()(const endpoints::events::VerdictSet& v) const {
+    *out = {
+        "verdict",
+        absl::StrCat("VERDICT ",
+                     NameCloseCodes(endpoints::VerdictToString(v.verdict)))};
+    return true;
+  }
+  bool operator()(const endpoints::events::ConnectionCloseReceived& c) const {
+    *out = {
+        "close",
+        absl::StrCat("CONNECTION_CLOSE received ",
+                     NameCloseCodes(endpoints::TransportErrorName(c.code)))};
+    return true;
+  }
+  bool operator()(const endpoints::events::PacketDropped& d) const {
+    *out = {"drop", absl::StrCat("dropped ", endpoints::PacketTypeName(d.type),
+                                 SizeText(d.size), ": ", d.reason)};
+    return true;
+  }
+  bool operator()(const endpoints::events::DatagramDropped& d) const {
+    *out = {"drop",
+            absl::StrCat("dropped datagram", SizeText(d.size), ": ", d.reason)};
+    return true;
+  }
+  bool operator()(const endpoints::events::DatagramTrailingDropped& d) const {
+    *out = {"drop", absl::StrCat("dropped datagram: ", d.reason)};
+    return true;
+  }
+  bool operator()(const endpoints::events::PacketLost& p) const {
+    *out = {"lost",
+            absl::StrCat(
+                "lost ", endpoints::TraceSpaceName(p.space), " pn ", p.pn, " (",
+                p.reordering ? "reordering_threshold" : "time_threshold", ")")};
+    return true;
+  }
+  bool operator()(const endpoints::events::AckReceived& a) const {
+    if (have_packet_lost || a.lost == 0) return false;
+    *out = {"lost",
+            absl::StrCat(a.lost, " ", endpoints::TraceSpaceName(a.space),
+                         " packet(s) declared lost")};
+    return true;
+  }
+  bool operator()(const endpoints::events::RetryReceived&) const {
+    *out = {"state", absl::StrCat(e.kind, " ", e.details)};
+    return true;
+  }
+  bool operator()(const endpoints::events::VersionNegotiationReceived&) const {
+    *out = {"state", absl::StrCat(e.kind, " ", e.details)};
+    return true;
+  }
+  // A third-party stack's own events: its wording, codes named.
+  bool operator()(const endpoints::events::AdapterNote& n) const {
+    const std::string_view k = n.kind;
+    if (k == "idle_timeout") {
+      *out = {"timer", "idle timeout"};
+    } else if (k == "closing_period_end") {
+      *out = {"timer", "closing period over"};
+    } else if (k == "handshake_confirmed") {
+      *out = {"state", "handshake confirmed"};
+    } else if (k == "retry_sent") {
+      *out = {"state", absl::StrCat(e.kind, " ", e.details)};
+    } else if (k == "close") {
+      *out = {"close", absl::StrCat("close ", NameCloseCodes(n.details))};
+    } else if (k == "read_error" || k == "write_error" ||
+               k == "server_create_failed") {
+      *out = {"close", absl::StrCat(n.kind, " ", NameCloseCodes(n.details))};
+    } else {
+      return false;
+    }
+    return true;
+  }
+  template <typename T>
+  bool operator()(const T&) const {
     return false;
   }
-  return true;
+};
+
+bool MarkFor(const sim::TraceEvent& e, bool have_packet_lost, MarkSpec* out) {
+  const endpoints::ConnectionEvent* typed = endpoints::ConnectionEventOf(e);
+  if (typed == nullptr) return false;
+  return std::visit(TypedMark{e, have_packet_lost, out}, typed->data());
 }
 
 // What happens at one instant of one pair.
@@ -254,7 +354,11 @@ PairLadder LayoutPair(const std::string& name, const PairInput& in) {
   out.pair = name;
   bool have_packet_lost = false;
   for (const sim::TraceEvent* e : in.events) {
-    if (e->kind == "packet_lost") have_packet_lost = true;
+    const endpoints::ConnectionEvent* typed = endpoints::ConnectionEventOf(*e);
+    if (typed != nullptr &&
+        typed->get<endpoints::events::PacketLost>() != nullptr) {
+      have_packet_lost = true;
+    }
   }
   std::map<int64_t, Instant> instants;
   for (size_t i = 0; i < in.datagrams.size(); ++i) {
@@ -268,24 +372,28 @@ PairLadder LayoutPair(const std::string& name, const PairInput& in) {
   for (size_t i = 0; i < in.events.size(); ++i) {
     const sim::TraceEvent& e = *in.events[i];
     const bool client = absl::EndsWith(e.actor, "/client");
-    if (e.kind == "verdict") {
-      (client ? client_verdict : server_verdict) = NameCloseCodes(e.details);
+    const endpoints::ConnectionEvent* typed = endpoints::ConnectionEventOf(e);
+    if (typed == nullptr) continue;
+    if (const auto* v = typed->get<endpoints::events::VerdictSet>()) {
+      (client ? client_verdict : server_verdict) =
+          NameCloseCodes(endpoints::VerdictToString(v->verdict));
     }
     MarkSpec m;
     if (!MarkFor(e, have_packet_lost, &m)) continue;
     auto& marks = instants[Ns(e.time)].marks;
     // Merge "+ handshake write key" and "+ handshake read key" of one side
     // at one instant into "+ handshake keys (write, read)".
-    if (e.kind == "keys_installed" && !marks.empty() &&
-        marks.back().first == client && marks.back().second.css == "key") {
-      const Details d(e.details);
-      const std::string prefix = absl::StrCat("+ ", d.Get("level"), " ");
+    const auto* keys = typed->get<endpoints::events::KeysInstalled>();
+    if (keys != nullptr && !marks.empty() && marks.back().first == client &&
+        marks.back().second.css == "key") {
+      const std::string prefix =
+          absl::StrCat("+ ", endpoints::TraceLevelName(keys->level), " ");
       std::string& last = marks.back().second.text;
       if (absl::StartsWith(last, prefix) && absl::EndsWith(last, " key")) {
         last = absl::StrCat(
             prefix, "keys (",
             last.substr(prefix.size(), last.size() - prefix.size() - 4), ", ",
-            d.Get("direction"), ")");
+            keys->write ? "write" : "read", ")");
         continue;
       }
     }
@@ -423,13 +531,14 @@ std::vector<PairLadder> LayoutLadder(
   // TLS messages per (actor, level), as CRYPTO stream offsets.
   MessageMap messages;
   for (const sim::TraceEvent& e : events) {
-    if (e.kind != "tls_message_sent") continue;
-    const Details d(e.details);
-    auto& list = messages[{e.actor, d.Get("level")}];
+    const endpoints::ConnectionEvent* typed = endpoints::ConnectionEventOf(e);
+    const auto* m = typed == nullptr
+                        ? nullptr
+                        : typed->get<endpoints::events::TlsMessageSent>();
+    if (m == nullptr) continue;
+    auto& list = messages[{e.actor, m->level}];
     const uint64_t start = list.empty() ? 0 : list.back().end;
-    const int64_t length = std::max<int64_t>(d.GetInt("length", 0), 0);
-    list.push_back({start, start + 4 + static_cast<uint64_t>(length),
-                    TlsMessageName(static_cast<int>(d.GetInt("type", -1)))});
+    list.push_back({start, start + 4 + m->length, TlsMessageName(m->type)});
   }
   // Which pair each datagram belongs to, and its direction.
   std::map<std::string, PairInput> pairs;

@@ -1,7 +1,7 @@
 #include "tools/export/trace_details.h"
 
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
+#include "endpoints/connection_event.h"
 
 namespace quicsim::exporter {
 
@@ -66,13 +66,19 @@ absl::flat_hash_map<uint64_t, DatagramPackets> MatchPacketsToDatagrams(
   absl::flat_hash_map<uint64_t, DatagramPackets> out;
   DatagramPackets pending;
   for (const sim::TraceEvent& e : events) {
-    if (e.kind == "packet_sent") {
+    const endpoints::ConnectionEvent* typed = endpoints::ConnectionEventOf(e);
+    if (typed != nullptr &&
+        (typed->get<endpoints::events::PacketSent>() != nullptr ||
+         typed->get<endpoints::events::VersionProbeSent>() != nullptr ||
+         typed->get<endpoints::events::StatelessPacketSent>() != nullptr)) {
       if (!pending.packets.empty() && pending.actor != e.actor) {
         pending.packets.clear();
       }
       pending.actor = e.actor;
       pending.packets.push_back(&e);
-    } else if (e.kind == "datagram_lost_by_fault") {
+    } else if (typed != nullptr &&
+               typed->get<endpoints::events::DatagramLostByFault>() !=
+                   nullptr) {
       pending.packets.clear();
     } else if (e.kind == "send" || (e.actor == "network" && e.kind == "drop")) {
       const int64_t id = Details(e.details).GetInt("id");
@@ -83,25 +89,6 @@ absl::flat_hash_map<uint64_t, DatagramPackets> MatchPacketsToDatagrams(
     }
   }
   return out;
-}
-
-std::vector<SentFrame> FramesOf(const Details& d) {
-  std::vector<SentFrame> frames;
-  for (const auto& [k, v] : d.fields()) {
-    if (k == "ack" || k == "handshake_done" || k == "stream" || k == "ping" ||
-        k == "padding" || k == "new_token" || k == "new_connection_id") {
-      frames.push_back({k, ""});
-    } else if (k == "crypto" || k == "connection_close") {
-      frames.push_back({k, v});
-    }
-  }
-  return frames;
-}
-
-std::string PacketLabel(const Details& d) {
-  std::string label = d.Get("type", "?");
-  if (d.Has("pn")) absl::StrAppend(&label, " ", d.Get("pn"));
-  return label;
 }
 
 }  // namespace quicsim::exporter

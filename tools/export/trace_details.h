@@ -1,5 +1,5 @@
-// Reading the endpoint layer's trace: the key=value details of its events,
-// and which packet_sent events went into which datagram.
+// Reading the trace: which packet_sent events went into which datagram, and
+// the key=value details of the link events (sim/ traces text only).
 #ifndef QUICSIM_TOOLS_EXPORT_TRACE_DETAILS_H_
 #define QUICSIM_TOOLS_EXPORT_TRACE_DETAILS_H_
 
@@ -38,22 +38,11 @@ struct DatagramPackets {
   std::vector<const sim::TraceEvent*> packets;  // packet_sent events
 };
 
-// Maps datagram ids to the packet_sent events recorded just before the link
-// "send" (or network "drop") event that names the id. Events must outlive
+// Maps datagram ids to the packets sent (typed endpoint events) just before the
+// link "send" (or network "drop") event that names the id. Events must outlive
 // the result.
 absl::flat_hash_map<uint64_t, DatagramPackets> MatchPacketsToDatagrams(
     const std::vector<sim::TraceEvent>& events);
-
-// Frame names a packet_sent event lists: "ack", "crypto", "handshake_done",
-// "stream", "connection_close" (with offset+length or code in `args`).
-struct SentFrame {
-  std::string type;
-  std::string args;
-};
-std::vector<SentFrame> FramesOf(const Details& packet_sent);
-
-// "Initial 0" style short label of a packet_sent event.
-std::string PacketLabel(const Details& packet_sent);
 
 }  // namespace quicsim::exporter
 

@@ -114,13 +114,7 @@ void Connection::OnCloseRepeatAlarm() {
 }
 
 void Connection::CloseWithStatus(const absl::Status& status) {
-  uint64_t code;
-  if (std::optional<tls::Error> error = tls::Error::FromStatus(status)) {
-    code = error->quic_error_code();
-  } else {
-    code = QuicErrorCodeOf(status);
-  }
-  CloseConnection(code, status.message());
+  CloseConnection(QuicErrorCodeOf(status), status.message());
 }
 
 void Connection::CloseConnection(uint64_t code, absl::string_view reason) {

@@ -1,7 +1,7 @@
 #include "endpoints/error_codes.h"
 
-#include "absl/strings/cord.h"
 #include "absl/strings/str_format.h"
+#include "tls/quic_error_payload.h"
 
 namespace quicsim::endpoints {
 
@@ -52,24 +52,14 @@ absl::Status QuicErrorStatus(uint64_t code, absl::string_view reason) {
   absl::Status status(
       absl::StatusCode::kInvalidArgument,
       absl::StrFormat("%s: %s", TransportErrorName(code), reason));
-  char bytes[8];
-  for (int i = 0; i < 8; ++i)
-    bytes[i] = static_cast<char>(code >> (56 - 8 * i));
-  status.SetPayload(kQuicErrorPayloadUrl,
-                    absl::Cord(absl::string_view(bytes, 8)));
+  tls::SetQuicErrorCode(code, &status);
   return status;
 }
 
 uint64_t QuicErrorCodeOf(const absl::Status& status) {
   if (status.ok()) return Code(TransportError::kNoError);
-  absl::optional<absl::Cord> payload = status.GetPayload(kQuicErrorPayloadUrl);
-  if (!payload.has_value() || payload->size() != 8) {
-    return Code(TransportError::kInternalError);
-  }
-  std::string flat(*payload);
-  uint64_t code = 0;
-  for (unsigned char c : flat) code = (code << 8) | c;
-  return code;
+  return tls::GetQuicErrorCode(status).value_or(
+      Code(TransportError::kInternalError));
 }
 
 }  // namespace quicsim::endpoints

@@ -2,9 +2,10 @@
 // decoders report the code an endpoint must send in CONNECTION_CLOSE.
 //
 // Convention: a decoder that rejects input returns a non-OK absl::Status built
-// by QuicErrorStatus(code, reason). The status carries the QUIC error code as a
-// payload (kQuicErrorPayloadUrl, 8 bytes big-endian); QuicErrorCodeOf() reads
-// it back. A status without the payload maps to INTERNAL_ERROR.
+// by QuicErrorStatus(code, reason). The status carries the QUIC error code in
+// the one payload shared with the TLS engine (tls/quic_error_payload.h);
+// QuicErrorCodeOf() reads it back, whoever set it. A status without the
+// payload maps to INTERNAL_ERROR.
 #ifndef QUICSIM_ENDPOINTS_ERROR_CODES_H_
 #define QUICSIM_ENDPOINTS_ERROR_CODES_H_
 
@@ -55,10 +56,6 @@ constexpr bool IsCryptoError(uint64_t code) {
 // "CRYPTO_ERROR(0x178)", or "UNKNOWN(0x...)") for logs and traces.
 std::string TransportErrorName(uint64_t code);
 
-// The type URL of the absl::Status payload that carries the QUIC error code.
-inline constexpr absl::string_view kQuicErrorPayloadUrl =
-    "quicsim.endpoints/quic_error_code";
-
 // Builds a decoder failure carrying `code` (the code to send in
 // CONNECTION_CLOSE) and a human-readable reason (suitable as reason phrase).
 // The canonical code is kInvalidArgument.
@@ -69,7 +66,7 @@ inline absl::Status QuicErrorStatus(TransportError code,
 }
 
 // The QUIC error code carried by `status`: NO_ERROR for OK, the payload if
-// present, INTERNAL_ERROR otherwise.
+// present (a decoder's or the TLS engine's), INTERNAL_ERROR otherwise.
 uint64_t QuicErrorCodeOf(const absl::Status& status);
 
 }  // namespace quicsim::endpoints

@@ -2,15 +2,16 @@
 
 #include <utility>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "tls/quic_error_payload.h"
 
 namespace quicsim::tls {
 namespace {
 
+// What only the TLS layer knows besides the QUIC error code (which travels in
+// the shared payload of tls/quic_error_payload.h): the alert and the message.
 constexpr char kAlertUrl[] = "quicsim.tls/alert";
-constexpr char kTransportUrl[] = "quicsim.tls/transport_code";
+constexpr char kMessageUrl[] = "quicsim.tls/message";
 
 }  // namespace
 
@@ -32,33 +33,33 @@ absl::Status Error::ToStatus() const {
   absl::Status status(absl::StatusCode::kAborted,
                       absl::StrFormat("TLS error 0x%x (alert %d): %s",
                                       quic_error_code(), alert, message));
-  status.SetPayload(kAlertUrl, absl::Cord(absl::StrCat(alert)));
-  status.SetPayload(kTransportUrl, absl::Cord(absl::StrCat(transport_code)));
-  status.SetPayload("quicsim.tls/message", absl::Cord(message));
+  SetQuicErrorCode(quic_error_code(), &status);
+  status.SetPayload(kAlertUrl,
+                    absl::Cord(std::string(1, static_cast<char>(alert))));
+  status.SetPayload(kMessageUrl, absl::Cord(message));
   return status;
 }
 
 std::optional<Error> Error::FromStatus(const absl::Status& status) {
-  auto alert = status.GetPayload(kAlertUrl);
-  auto code = status.GetPayload(kTransportUrl);
-  auto message = status.GetPayload("quicsim.tls/message");
-  uint32_t a = 0;
-  uint64_t c = 0;
-  if (!alert || !code || !message ||
-      !absl::SimpleAtoi(std::string(*alert), &a) || a > 255 ||
-      !absl::SimpleAtoi(std::string(*code), &c)) {
+  std::optional<uint64_t> code = GetQuicErrorCode(status);
+  absl::optional<absl::Cord> alert = status.GetPayload(kAlertUrl);
+  absl::optional<absl::Cord> message = status.GetPayload(kMessageUrl);
+  if (!code.has_value() || !alert.has_value() || alert->size() != 1 ||
+      !message.has_value()) {
     return std::nullopt;
   }
   Error e;
-  e.alert = static_cast<uint8_t>(a);
-  e.transport_code = c;
+  e.alert = static_cast<uint8_t>(std::string(*alert)[0]);
+  // The code is the alert's CRYPTO_ERROR unless a transport code was set (a
+  // transport code equal to that CRYPTO_ERROR comes back as the alert alone,
+  // with the same quic_error_code()).
+  e.transport_code = *code == 0x100u + e.alert ? 0 : *code;
   e.message = std::string(*message);
   return e;
 }
 
 uint64_t QuicErrorCode(const absl::Status& status) {
-  std::optional<Error> e = Error::FromStatus(status);
-  return e ? e->quic_error_code() : 0x100 + kAlertInternalError;
+  return GetQuicErrorCode(status).value_or(0x100 + kAlertInternalError);
 }
 
 }  // namespace quicsim::tls

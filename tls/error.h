@@ -45,8 +45,9 @@ struct Error {
     return transport_code != 0 ? transport_code : 0x100 + alert;
   }
 
-  // Wraps the error in a status (code kAborted) with the alert and transport
-  // code attached as payloads.
+  // Wraps the error in a status (code kAborted) carrying quic_error_code() in
+  // the shared payload (tls/quic_error_payload.h), and the alert and message
+  // in payloads of their own.
   absl::Status ToStatus() const;
   // Recovers the error from a status made by ToStatus(); nullopt otherwise.
   static std::optional<Error> FromStatus(const absl::Status& status);
@@ -57,8 +58,9 @@ struct Error {
   }
 };
 
-// The QUIC error code carried by `status` (see Error::quic_error_code), or
-// 0x150 (internal_error) for a status that carries no engine error.
+// The QUIC error code carried by `status` (tls/quic_error_payload.h; for an
+// engine error, Error::quic_error_code), or 0x150 (internal_error) for a
+// status that carries none.
 uint64_t QuicErrorCode(const absl::Status& status);
 
 }  // namespace quicsim::tls

@@ -1,6 +1,7 @@
 #include "tls/error.h"
 
 #include "gtest/gtest.h"
+#include "tls/quic_error_payload.h"
 
 namespace quicsim::tls {
 namespace {
@@ -37,6 +38,24 @@ TEST(ErrorTest, RoundTripsThroughStatus) {
 TEST(ErrorTest, ForeignStatusIsInternalError) {
   EXPECT_FALSE(Error::FromStatus(absl::InternalError("x")).has_value());
   EXPECT_EQ(QuicErrorCode(absl::InternalError("x")), 0x150u);
+}
+
+TEST(ErrorTest, CodeTravelsInTheSharedPayload) {
+  // One payload for the code, whoever raised the error.
+  absl::Status s = Error::Alert(kAlertNoApplicationProtocol, "x").ToStatus();
+  EXPECT_EQ(GetQuicErrorCode(s), 0x178u);
+  absl::Status t = Error::Transport(kCryptoBufferExceeded, "y").ToStatus();
+  EXPECT_EQ(GetQuicErrorCode(t), 0x0du);
+  auto back = Error::FromStatus(t);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->transport_code, kCryptoBufferExceeded);
+  EXPECT_EQ(back->alert, kAlertInternalError);
+  // A status that carries only a code (a decoder's) has that code, and no
+  // engine error.
+  absl::Status d = absl::InvalidArgumentError("decoder");
+  SetQuicErrorCode(0x0a, &d);
+  EXPECT_EQ(QuicErrorCode(d), 0x0au);
+  EXPECT_FALSE(Error::FromStatus(d).has_value());
 }
 
 }  // namespace

@@ -188,15 +188,7 @@ struct Engine::Callbacks {
   static void Keylog(const SSL* ssl, const char* line) {
     Engine* e = From(ssl);
     if (e == nullptr) return;
-    if (e->keylog_sink_) {
-      e->keylog_sink_(line);
-    } else if (const KeylogSink& fallback = DefaultKeylogSink(); fallback) {
-      fallback(line);
-    }
-  }
-  static KeylogSink& DefaultKeylogSink() {
-    static auto* sink = new KeylogSink;
-    return *sink;
+    if (e->keylog_sink_) e->keylog_sink_(line);
   }
 
   static void CurrentTimeCb(const SSL* ssl, struct timeval* out_clock) {
@@ -276,11 +268,6 @@ std::unique_ptr<Engine> Engine::Create(Context* context, RandomStream* random,
   e->ssl_.reset(SSL_new(context->ssl_ctx()));
   QUICSIM_CHECK(e->ssl_ != nullptr);
   SSL_set_app_data(e->ssl_.get(), e.get());
-  // The keylog callback lives on the shared SSL_CTX; it is installed only
-  // once some sink exists, so BoringSSL formats no lines otherwise.
-  if (Callbacks::DefaultKeylogSink()) {
-    SSL_CTX_set_keylog_callback(context->ssl_ctx(), &Callbacks::Keylog);
-  }
   const Config& config = context->config();
   if (config.role == Role::kServer) {
     SSL_set_accept_state(e->ssl_.get());
@@ -303,10 +290,6 @@ void Engine::set_keylog_sink(KeylogSink sink) {
   if (keylog_sink_) {
     SSL_CTX_set_keylog_callback(context_->ssl_ctx(), &Callbacks::Keylog);
   }
-}
-
-void Engine::SetDefaultKeylogSink(KeylogSink sink) {
-  Callbacks::DefaultKeylogSink() = std::move(sink);
 }
 
 Event& Engine::Push(EventKind kind) {
@@ -354,6 +337,12 @@ Error Engine::ErrorFromBoringSSL(const char* what) {
       absl::StrCat(what, ": ", reason != nullptr ? reason : "no reason"));
   ERR_clear_error();
   return e;
+}
+
+absl::Status Engine::Usable() const {
+  if (closed_) return absl::FailedPreconditionError("engine closed");
+  if (failed_) return error_.ToStatus();
+  return absl::OkStatus();
 }
 
 absl::Status Engine::Fail(Error error) {
@@ -444,8 +433,7 @@ absl::Status Engine::SendClientHello() {
 }
 
 absl::Status Engine::Start() {
-  if (closed_) return absl::FailedPreconditionError("engine closed");
-  if (failed_) return error_.ToStatus();
+  if (absl::Status usable = Usable(); !usable.ok()) return usable;
   if (started_) return absl::FailedPreconditionError("already started");
   started_ = true;
   if (is_server()) return absl::OkStatus();
@@ -476,8 +464,7 @@ absl::Status Engine::HandleData(Level level, absl::Span<const uint8_t> data) {
 
 absl::Status Engine::HandleDataInternal(Level level,
                                         absl::Span<const uint8_t> data) {
-  if (closed_) return absl::FailedPreconditionError("engine closed");
-  if (failed_) return error_.ToStatus();
+  if (absl::Status usable = Usable(); !usable.ok()) return usable;
   if (!started_) return absl::FailedPreconditionError("not started");
   if (data.empty()) return absl::OkStatus();
   ScopedEnv env(random_, &clock_);
@@ -540,8 +527,7 @@ absl::Status Engine::SetTransportParameters(absl::Span<const uint8_t> params) {
 
 absl::Status Engine::SetTransportParametersInternal(
     absl::Span<const uint8_t> params) {
-  if (closed_) return absl::FailedPreconditionError("engine closed");
-  if (failed_) return error_.ToStatus();
+  if (absl::Status usable = Usable(); !usable.ok()) return usable;
   if (is_server() ? (select_cert_done_ && !paused_) : client_hello_sent_) {
     return absl::FailedPreconditionError("transport parameters already sent");
   }
@@ -566,8 +552,7 @@ absl::Status Engine::SendFirstFlight() {
 }
 
 absl::Status Engine::SendFirstFlightInternal() {
-  if (closed_) return absl::FailedPreconditionError("engine closed");
-  if (failed_) return error_.ToStatus();
+  if (absl::Status usable = Usable(); !usable.ok()) return usable;
   if (!waiting_first_flight_) {
     return absl::FailedPreconditionError("no FirstFlightReady pending");
   }
@@ -583,8 +568,7 @@ absl::Status Engine::SendFirstFlightInternal() {
 }
 
 absl::Status Engine::SendSessionTicket(const SessionTicketOptions& options) {
-  if (closed_) return absl::FailedPreconditionError("engine closed");
-  if (failed_) return error_.ToStatus();
+  if (absl::Status usable = Usable(); !usable.ok()) return usable;
   if (!is_server()) {
     return absl::FailedPreconditionError("only servers send tickets");
   }
@@ -615,8 +599,7 @@ absl::Status Engine::SendSessionTicket(const SessionTicketOptions& options) {
 }
 
 absl::Status Engine::SetSession(const Session& session) {
-  if (closed_) return absl::FailedPreconditionError("engine closed");
-  if (failed_) return error_.ToStatus();
+  if (absl::Status usable = Usable(); !usable.ok()) return usable;
   if (is_server() || client_hello_sent_) {
     return absl::FailedPreconditionError("too late to offer a session");
   }
@@ -630,8 +613,7 @@ absl::Status Engine::SetSession(const Session& session) {
 }
 
 absl::Status Engine::DeclineEarlyData() {
-  if (closed_) return absl::FailedPreconditionError("engine closed");
-  if (failed_) return error_.ToStatus();
+  if (absl::Status usable = Usable(); !usable.ok()) return usable;
   if (is_server() ? !paused_ : client_hello_sent_) {
     return absl::FailedPreconditionError("too late to decline 0-RTT");
   }

@@ -182,13 +182,8 @@ class Engine {
 
   // Sends this engine's secrets, as SSLKEYLOGFILE lines, to `sink` (empty:
   // stop). Secrets derived before the call are not repeated, so set it
-  // before Start(). Overrides the process-wide sink for this engine.
+  // before Start().
   void set_keylog_sink(KeylogSink sink);
-  // Process-wide fallback for engines without their own sink (tests and
-  // tools that cannot reach the engine); empty to stop. Consulted as each
-  // secret is derived; set it before creating the engines it should cover.
-  static void SetDefaultKeylogSink(KeylogSink sink);
-
   // BoringSSL callbacks (engine.cc); not for callers.
   struct Callbacks;
 
@@ -223,9 +218,11 @@ class Engine {
       const std::vector<std::vector<uint8_t>>& extra) const;
   absl::Status Drive();
   absl::Status SendClientHello();
+  // The guard every public call starts with: FailedPrecondition on a closed
+  // engine, the stored error on a failed one, OK otherwise.
+  absl::Status Usable() const;
   absl::Status Fail(Error error);
   Error ErrorFromBoringSSL(const char* what);
-  absl::Status FeedBuffered();
 
   // Event queue helpers.
   Event& Push(EventKind kind);

@@ -1067,29 +1067,33 @@ TEST(KeylogTest, PerEngineSinksGetTheSecretsTheEventsCarry) {
             KeylogSecret(client_lines, "CLIENT_TRAFFIC_SECRET_0"));
   EXPECT_NE(KeylogSecret(client_lines, "EXPORTER_SECRET"), "");
 
-  // A 0-RTT resumption adds CLIENT_EARLY_TRAFFIC_SECRET; the process-wide
-  // sink catches engines without their own.
-  std::vector<std::string> global_lines;
-  Engine::SetDefaultKeylogSink(
-      [&](std::string_view l) { global_lines.emplace_back(l); });
+  // A 0-RTT resumption adds CLIENT_EARLY_TRAFFIC_SECRET, to the sink of the
+  // engine that derived it only.
+  std::vector<std::string> second_lines;
   Pair second(cctx.get(), sctx.get(), "keylog-2");
+  second.client.engine->set_keylog_sink(
+      [&](std::string_view l) { second_lines.emplace_back(l); });
   ASSERT_TRUE(second.client.engine->SetSession(first.client.stored).ok());
   second.StartBoth();
   second.Run();
-  Engine::SetDefaultKeylogSink(nullptr);
   ASSERT_TRUE(second.client.Done());
   EXPECT_EQ(
-      KeylogSecret(global_lines, "CLIENT_EARLY_TRAFFIC_SECRET"),
+      KeylogSecret(second_lines, "CLIENT_EARLY_TRAFFIC_SECRET"),
       Hex(second.client.Find(EventKind::kSetWriteSecret, Level::kEarly, false)
               ->data));
   EXPECT_EQ(client_lines.size(), 5u);  // the first pair's sinks saw nothing
+  EXPECT_EQ(server_lines.size(), 5u);
 
-  // Without any sink nothing is logged.
+  // Engines without a sink log nothing, although the shared context has the
+  // callback installed by now.
   Pair third(cctx.get(), sctx.get(), "keylog-3");
-  const size_t before = global_lines.size();
+  const size_t before = second_lines.size();
   third.StartBoth();
   third.Run();
-  EXPECT_EQ(global_lines.size(), before);
+  ASSERT_TRUE(third.client.Done());
+  EXPECT_EQ(second_lines.size(), before);
+  EXPECT_EQ(client_lines.size(), 5u);
+  EXPECT_EQ(server_lines.size(), 5u);
 }
 
 }  // namespace

@@ -12,7 +12,6 @@
 #include "sim/network.h"
 #include "sim/scheduler.h"
 #include "tls/context.h"
-#include "tls/engine.h"
 #include "tls/test_pki.h"
 
 namespace quicsim::exporter {
@@ -71,11 +70,10 @@ absl::StatusOr<std::unique_ptr<ScenarioResult>> RunScenario(
   auto result = std::make_unique<ScenarioResult>();
   absl::flat_hash_set<std::string> seen;
   std::vector<std::string>* lines = &result->keylog;
-  // Connection::engine() is const, so the process-wide sink collects the
-  // lines of every engine this scenario creates.
-  tls::Engine::SetDefaultKeylogSink([lines, &seen](std::string_view line) {
+  // Every engine of the scenario logs into the one deduplicated list.
+  auto keylog = [lines, &seen](std::string_view line) {
     if (seen.insert(std::string(line)).second) lines->emplace_back(line);
-  });
+  };
 
   sim::Scheduler scheduler;
   sim::TraceRecorder trace;
@@ -116,6 +114,8 @@ absl::StatusOr<std::unique_ptr<ScenarioResult>> RunScenario(
     options.server.connection.local = sim::Address::V4(10, 0, 1, 1, 443 + i);
     options.client_to_server = c2s;
     options.server_to_client = s2c;
+    options.client.keylog_sink = keylog;
+    options.server.connection.keylog_sink = keylog;
     edit(options);
     ScenarioResult::Pair info;
     info.name = absl::StrFormat("pair/%d", i);
@@ -161,7 +161,6 @@ absl::StatusOr<std::unique_ptr<ScenarioResult>> RunScenario(
     pairs[i]->Stop();
   }
   pairs.clear();
-  tls::Engine::SetDefaultKeylogSink(nullptr);
   network.set_capture(nullptr);
   if (!status.ok()) return status;
   result->events = trace.events();

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "endpoints/ngtcp2_endpoint.h"
+#include "scenarios/faults.h"
 
 namespace quicsim::scenarios {
 
@@ -21,11 +22,8 @@ void WireNgtcp2Side(const EndpointConfig& cl, const EndpointConfig& sv,
   endpoints::Ngtcp2EndpointOptions ng;
   const EndpointConfig& ep = ng_client ? cl : sv;
   if (!prime) {
-    ng.faults.alpn_mismatch = ep.fault() == ALPN_MISMATCH;
-    ng.faults.refuse_peer_transport_parameters =
-        ep.fault() == REFUSE_TRANSPORT_PARAMETERS;
-    ng.faults.invalid_transport_parameters =
-        ep.fault() == INVALID_SERVER_TRANSPORT_PARAMETERS;
+    const PairFaults faults = MapFaults(cl, sv);
+    ng.faults = ng_client ? faults.client.ngtcp2 : faults.server.ngtcp2;
     ng.retry = ng_server && sv.retry();
     if (ng_client && cl.offer_unknown_version_first()) {
       ng.first_version = 0x1a2a3a4a;

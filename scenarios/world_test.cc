@@ -1,5 +1,5 @@
 // QuicsimSeedRunner against hand-computed expectations: determinism per seed,
-// scripted replays, datagram classification, predicate drops, faults.
+// scripted replays, predicate drops, phases, faults, ngtcp2 sides.
 #include "scenarios/world.h"
 
 #include <string>
@@ -279,35 +279,6 @@ TEST(QuicsimSeedRunnerTest, SharedBottleneckNamesTwoLinks) {
   for (const PairResult& p : r->pairs) {
     EXPECT_EQ(p.client.kind, VerdictKind::kConfirmed);
   }
-}
-
-TEST(ClassifyDatagramTest, WalksCoalescedLongHeaders) {
-  // Initial (type 0): first byte 0xc0, version 1, DCID len 1, SCID len 0,
-  // token length 0, length 2, two payload bytes; then a Handshake packet
-  // (0xe0) with length 1; then a short-header packet.
-  const std::vector<uint8_t> d = {
-      0xc0, 0,    0,   0, 1, 1, 0xaa, 0, 0,    2, 0x11, 0x22,  // Initial
-      0xe0, 0,    0,   0, 1, 0, 0,    1, 0x33,                 // Handshake
-      0x40, 0x01, 0x02};                                       // 1-RTT
-  const DatagramKinds k = ClassifyDatagram(d);
-  EXPECT_TRUE(k.initial);
-  EXPECT_TRUE(k.handshake);
-  EXPECT_TRUE(k.one_rtt);
-  EXPECT_FALSE(k.zero_rtt);
-  EXPECT_FALSE(k.retry);
-}
-
-TEST(ClassifyDatagramTest, VersionNegotiationRetryAndTruncation) {
-  EXPECT_TRUE(ClassifyDatagram({0x80, 0, 0, 0, 0, 0, 0}).version_negotiation);
-  EXPECT_TRUE(ClassifyDatagram({0xf0, 0, 0, 0, 1, 0, 0, 9, 9}).retry);
-  // Truncated anywhere: no crash, only what was seen.
-  const std::vector<uint8_t> full = {0xc0, 0, 0, 0, 1, 1, 0xaa, 0, 0, 5, 1};
-  for (size_t n = 0; n <= full.size(); ++n) {
-    const DatagramKinds k =
-        ClassifyDatagram(absl::Span<const uint8_t>(full.data(), n));
-    EXPECT_FALSE(k.handshake);
-  }
-  EXPECT_FALSE(ClassifyDatagram({}).initial);
 }
 
 }  // namespace

@@ -250,6 +250,30 @@ void Connection::OnDatagram(sim::Datagram datagram, bool observed) {
   }
 }
 
+const char* Connection::EarlyDropReason(const PacketHeader& header,
+                                        EncryptionLevel level,
+                                        size_t datagram_size) const {
+  if (awaiting_version_negotiation_) return "awaiting_version_negotiation";
+  if (header.type != PacketType::kOneRtt && header.version != version_) {
+    return "version_mismatch";
+  }
+  if (is_client() && level == EncryptionLevel::kZeroRtt) {
+    return "0rtt_from_server";
+  }
+  if (!is_client() && level == EncryptionLevel::kInitial &&
+      datagram_size < kMinInitialDatagramSize) {
+    return "initial_datagram_too_small";
+  }
+  if (is_client()) {
+    if (header.dcid != local_cid_) return "unknown_connection_id";
+  } else if (header.dcid != local_cid_ &&
+             header.dcid != options_.client_initial_dcid) {
+    return "unknown_connection_id";
+  }
+  if (L(level).discarded) return "keys_discarded";
+  return nullptr;
+}
+
 void Connection::ProcessPacket(const PacketHeader& header,
                                absl::Span<uint8_t> packet,
                                size_t datagram_size) {
@@ -273,27 +297,11 @@ void Connection::ProcessPacket(const PacketHeader& header,
     default:
       break;
   }
-  if (awaiting_version_negotiation_)
-    return drop("awaiting_version_negotiation");
-  if (header.type != PacketType::kOneRtt && header.version != version_) {
-    return drop("version_mismatch");
-  }
   const EncryptionLevel level = LevelOfPacketType(header.type);
-  if (is_client() && level == EncryptionLevel::kZeroRtt) {
-    return drop("0rtt_from_server");
-  }
-  if (!is_client() && level == EncryptionLevel::kInitial &&
-      datagram_size < kMinInitialDatagramSize) {
-    return drop("initial_datagram_too_small");
-  }
-  if (is_client()) {
-    if (header.dcid != local_cid_) return drop("unknown_connection_id");
-  } else if (header.dcid != local_cid_ &&
-             header.dcid != options_.client_initial_dcid) {
-    return drop("unknown_connection_id");
+  if (const char* reason = EarlyDropReason(header, level, datagram_size)) {
+    return drop(reason);
   }
   LevelState& keys = L(level);
-  if (keys.discarded) return drop("keys_discarded");
   if (keys.read == nullptr) {
     if (undecryptable_.size() < kMaxUndecryptablePackets) {
       undecryptable_.push_back(

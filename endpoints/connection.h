@@ -230,6 +230,10 @@ class Connection {
   // ---- Input ----
   void ProcessPacket(const PacketHeader& header, absl::Span<uint8_t> packet,
                      size_t datagram_size);
+  // Why a packet with `header` (at `level`, in a datagram of
+  // `datagram_size` bytes) is dropped before decryption; null: it is not.
+  const char* EarlyDropReason(const PacketHeader& header, EncryptionLevel level,
+                              size_t datagram_size) const;
   void ProcessVersionNegotiation(const PacketHeader& header);
   void ProcessRetry(const PacketHeader& header);
   // A received payload's frames, parsed once for processing and the trace.

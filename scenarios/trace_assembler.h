@@ -1,7 +1,7 @@
 // Assembles the trace of one run (scenarios/runner/trace.proto): every
-// recorded event with the pair it belongs to, each link's non-physical
-// decisions attached to the events that link recorded, in order, and the
-// script of a replayed run.
+// recorded event with the pair it belongs to and its typed record (a link's
+// non-physical decision with the link's id, a connection event's fields),
+// and the script of a replayed run.
 #ifndef QUICSIM_SCENARIOS_TRACE_ASSEMBLER_H_
 #define QUICSIM_SCENARIOS_TRACE_ASSEMBLER_H_
 
@@ -10,7 +10,6 @@
 
 #include "absl/strings/string_view.h"
 #include "scenarios/runner/trace.pb.h"
-#include "sim/network.h"
 #include "sim/trace.h"
 
 namespace quicsim::scenarios {
@@ -19,10 +18,10 @@ namespace quicsim::scenarios {
 // for anything else (shared links, the network).
 int PairOfActor(absl::string_view actor);
 
-// The trace of a run whose events are `events` on `network` (decisions
-// recorded); `script`: the scripted decisions the run replayed, if any.
+// The trace of a run whose events are `events` (kept with their typed
+// records); `script`: the scripted decisions the run replayed, if any.
 trace::Trace AssembleTrace(
-    const std::vector<sim::TraceEvent>& events, const sim::Network& network,
+    const std::vector<sim::TraceEvent>& events,
     const std::optional<std::vector<trace::NetworkDecision>>& script);
 
 }  // namespace quicsim::scenarios

@@ -55,7 +55,7 @@ TEST(TraceAssemblerTest, AttachesEachLinkDecisionToItsEventInOrder) {
 
   std::vector<trace::NetworkDecision> replayed(1);
   replayed[0].set_link("pair/4/c2s");
-  const trace::Trace t = AssembleTrace(recorder.events(), network, replayed);
+  const trace::Trace t = AssembleTrace(recorder.events(), replayed);
   ASSERT_EQ(t.events_size(), static_cast<int>(recorder.events().size()));
   std::vector<uint64_t> dropped;
   for (int i = 0; i < t.events_size(); ++i) {
@@ -81,7 +81,7 @@ TEST(TraceAssemblerTest, AttachesEachLinkDecisionToItsEventInOrder) {
   EXPECT_EQ(t.script(0).link(), "pair/4/c2s");
 
   const trace::Trace unscripted =
-      AssembleTrace(recorder.events(), network, std::nullopt);
+      AssembleTrace(recorder.events(), std::nullopt);
   EXPECT_FALSE(unscripted.scripted());
   EXPECT_EQ(unscripted.script_size(), 0);
 }

@@ -62,8 +62,8 @@ absl::StatusOr<SeedResult> QuicsimSeedRunner::RunSeed(
   result.pairs = JudgeWorld(*world, launcher.slots());
   if (options.events != nullptr) *options.events = world->recorder.events();
   if (options.record_trace) {
-    result.trace = AssembleTrace(world->recorder.events(), world->network,
-                                 options.scripted_decisions);
+    result.trace =
+        AssembleTrace(world->recorder.events(), options.scripted_decisions);
   }
   return result;
 }

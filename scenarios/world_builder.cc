@@ -106,6 +106,8 @@ absl::Status WorldBuilder::AddLinks(World* world) {
     absl::StatusOr<sim::Link*> s2c =
         make(LinkDirection::kServerToClient, absl::StrFormat("pair/%d/s2c", i));
     if (!s2c.ok()) return s2c.status();
+    (*c2s)->set_pair(i);
+    (*s2c)->set_pair(i);
     world->links.emplace_back(*c2s, *s2c);
   }
   return absl::OkStatus();

@@ -64,10 +64,23 @@ uint64_t Link::queued_packets() {
   return queue_.size();
 }
 
+LinkEvent Link::MakeEvent(LinkEvent::Kind kind, uint64_t index,
+                          uint64_t datagram_id) const {
+  LinkEvent e;
+  e.kind = kind;
+  e.link_id = id_;
+  e.pair = pair_;
+  e.index = index;
+  e.datagram_id = datagram_id;
+  return e;
+}
+
 void Link::Record(Decision& d) {
   if (TraceOn(trace_)) {
-    trace_->Record(scheduler_->Now(), name_, ActionName(d.action),
-                   d.ToString());
+    LinkEvent e = MakeEvent(LinkEvent::Kind::kDecision, d.index, 0);
+    e.decision = &d;
+    trace_->Record(scheduler_->Now(), name_, ActionName(d.action), d.ToString(),
+                   &e);
   }
   if (record_decisions_) decisions_.push_back(d);
 }
@@ -78,10 +91,12 @@ void Link::Send(Datagram d) {
   ++stats_.entered;
   const uint64_t wire = d.payload.size() + config_.overhead_bytes;
   if (TraceOn(trace_)) {
+    const LinkEvent e = MakeEvent(LinkEvent::Kind::kSend, index, d.id);
     trace_->Record(
         now, name_, "send",
         absl::StrCat("index=", index, " id=", d.id, " ", d.src.ToString(), ">",
-                     d.dst.ToString(), " len=", d.payload.size()));
+                     d.dst.ToString(), " len=", d.payload.size()),
+        &e);
   }
   if (capture_ != nullptr) capture_->OnEnter(name_, index, d, now);
 
@@ -277,9 +292,11 @@ void Link::Deliver(uint32_t slot) {
   ++stats_.delivered;
   if (capture_ != nullptr) capture_->OnDeliver(name_, index, scheduler_->Now());
   if (TraceOn(trace_)) {
+    const LinkEvent e = MakeEvent(LinkEvent::Kind::kDeliver, index, d.id);
     trace_->Record(
         scheduler_->Now(), name_, "deliver",
-        absl::StrCat("index=", index, " id=", d.id, " len=", d.payload.size()));
+        absl::StrCat("index=", index, " id=", d.id, " len=", d.payload.size()),
+        &e);
   }
   deliver_(std::move(d));
 }

@@ -34,6 +34,7 @@
 #include "sim/datagram.h"
 #include "sim/decision_hook.h"
 #include "sim/impairment.h"
+#include "sim/link_event.h"
 #include "sim/random.h"
 #include "sim/scheduler.h"
 #include "sim/time.h"
@@ -78,6 +79,12 @@ class Link {
   ~Link();
 
   const std::string& name() const { return name_; }
+  // The network's number for this link and the pair it carries (-1: shared
+  // or none); both go into the typed record of its trace events.
+  int32_t id() const { return id_; }
+  int32_t pair() const { return pair_; }
+  void set_id(int32_t id) { id_ = id; }
+  void set_pair(int32_t pair) { pair_ = pair; }
   const LinkConfig& config() const { return config_; }
   // Replaces delay, jitter, bandwidth, queue limits and MTU for datagrams
   // entering from now on (datagrams already queued or in flight keep their
@@ -125,6 +132,9 @@ class Link {
   };
   void Drain(Time now);
   void Record(Decision& d);
+  // The typed record of an event about the `index`-th datagram.
+  LinkEvent MakeEvent(LinkEvent::Kind kind, uint64_t index,
+                      uint64_t datagram_id) const;
   void CaptureDecisions(uint64_t index, const Datagram& d);
   uint32_t ScheduleDelivery(Time at, uint64_t index, Datagram d);
   // Releases a datagram held by a kReorder/until_next decision to arrive
@@ -133,6 +143,8 @@ class Link {
   void Deliver(uint32_t slot);
 
   std::string name_;
+  int32_t id_ = -1;
+  int32_t pair_ = -1;
   LinkConfig config_;
   Scheduler* scheduler_;
   Rng jitter_rng_;

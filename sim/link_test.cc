@@ -409,5 +409,47 @@ TEST(LinkTest, DestroyingALinkCancelsItsDeliveries) {
   EXPECT_EQ(delivered, 0);
 }
 
+// Every link event carries the link's id and pair and the datagram's index
+// (and id); a decision event carries the decision itself, so the trace
+// assembler need not match events to links by name.
+TEST(LinkTest, EventsCarryLinkPairAndDecision) {
+  Harness h(Plain());
+  h.link.set_id(4);
+  h.link.set_pair(2);
+  h.link.AddImpairment(std::make_unique<DropNth>(std::vector<uint64_t>{1}));
+  h.SendAt(Time::Zero(), 10, 100);
+  h.SendAt(Time::Zero() + Duration::Millis(1), 11, 100);
+  h.scheduler.RunUntilIdle();
+  int sends = 0, delivers = 0, decisions = 0;
+  for (const TraceEvent& e : h.trace.events()) {
+    const LinkEvent* r = LinkEventOf(e);
+    ASSERT_NE(r, nullptr) << e.ToString();
+    EXPECT_EQ(r->link_id, 4);
+    EXPECT_EQ(r->pair, 2);
+    switch (r->kind) {
+      case LinkEvent::Kind::kSend:
+        EXPECT_EQ(r->datagram_id, 10 + r->index);
+        ++sends;
+        break;
+      case LinkEvent::Kind::kDeliver:
+        EXPECT_EQ(r->datagram_id, 10u);
+        ++delivers;
+        break;
+      case LinkEvent::Kind::kDecision:
+        ASSERT_NE(r->decision, nullptr);
+        EXPECT_EQ(r->decision->index, 1u);
+        EXPECT_EQ(r->decision->action, Action::kDrop);
+        EXPECT_EQ(e.kind, "drop");
+        ++decisions;
+        break;
+      case LinkEvent::Kind::kNetworkDrop:
+        ADD_FAILURE() << e.ToString();
+    }
+  }
+  EXPECT_EQ(sends, 2);
+  EXPECT_EQ(delivers, 1);
+  EXPECT_EQ(decisions, 1);
+}
+
 }  // namespace
 }  // namespace quicsim::sim

@@ -23,6 +23,7 @@ Link* Network::AddLink(std::string name, LinkConfig config) {
   auto link = std::make_unique<Link>(
       name, config, scheduler_, MakeRng(absl::StrCat("link/", name, "/jitter")),
       trace_, [this](Datagram d) { Deliver(std::move(d)); });
+  link->set_id(static_cast<int32_t>(links_.size()));
   link->set_record_decisions(record_decisions_);
   link->set_capture(capture_);
   link->set_decision_hook(decision_hook_);
@@ -43,9 +44,13 @@ void Network::AddRoute(Address src, Address dst, Link* link) {
 
 void Network::TraceDrop(const Datagram& d, const char* reason) {
   if (TraceOn(trace_)) {
+    LinkEvent e;
+    e.kind = LinkEvent::Kind::kNetworkDrop;
+    e.datagram_id = d.id;
     trace_->Record(scheduler_->Now(), "network", "drop",
                    absl::StrCat("id=", d.id, " ", d.src.ToString(), ">",
-                                d.dst.ToString(), " reason=", reason));
+                                d.dst.ToString(), " reason=", reason),
+                   &e);
   }
 }
 

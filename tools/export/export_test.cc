@@ -86,15 +86,6 @@ TEST(KeylogTest, DeduplicatesAndTerminates) {
             "# SSLKEYLOGFILE written by quicsim\nA 00 11\nB 00 22\n");
 }
 
-TEST(DetailsTest, FieldsFlagsAndQuotes) {
-  Details d("type=Initial pn=3 size=1200 ack crypto=0+221 reason=\"a b\"");
-  EXPECT_EQ(d.Get("type"), "Initial");
-  EXPECT_EQ(d.GetInt("pn"), 3);
-  EXPECT_TRUE(d.Has("ack"));
-  EXPECT_FALSE(d.Has("stream"));
-  EXPECT_EQ(d.Get("reason"), "a b");
-}
-
 TEST(JsonTest, QuoteAndMillis) {
   EXPECT_EQ(JsonQuote("a\"b\\\n\x01"), "\"a\\\"b\\\\\\n\\u0001\"");
   EXPECT_EQ(JsonMillis(20000000), "20");

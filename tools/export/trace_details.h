@@ -1,5 +1,5 @@
-// Reading the trace: which packet_sent events went into which datagram, and
-// the key=value details of the link events (sim/ traces text only).
+// Which packets (typed endpoint events) went into which datagram (the
+// link's typed send record names it).
 #ifndef QUICSIM_TOOLS_EXPORT_TRACE_DETAILS_H_
 #define QUICSIM_TOOLS_EXPORT_TRACE_DETAILS_H_
 
@@ -13,24 +13,6 @@
 #include "sim/trace.h"
 
 namespace quicsim::exporter {
-
-// Parsed details: "type=Initial pn=0 size=1200 ack reason=\"x y\"" gives
-// fields type, pn, size, reason and the bare flag "ack" (value "").
-class Details {
- public:
-  explicit Details(std::string_view text);
-  // The value of `key`, or `fallback` when absent.
-  std::string Get(std::string_view key, std::string_view fallback = "") const;
-  // The value of `key` as an integer, or `fallback` if absent or not one.
-  int64_t GetInt(std::string_view key, int64_t fallback = -1) const;
-  bool Has(std::string_view key) const;
-  const std::vector<std::pair<std::string, std::string>>& fields() const {
-    return fields_;
-  }
-
- private:
-  std::vector<std::pair<std::string, std::string>> fields_;
-};
 
 // The packets a datagram carried, from the endpoint's packet_sent events.
 struct DatagramPackets {

@@ -478,6 +478,7 @@ constexpr FlagDoc kFlags[] = {
     {"seed", "explore"},
     {"prefix_sharing", "explore"},
     {"keep_handshake_time", "explore"},
+    {"fault_priming", "explore"},
     {"reorder_fallback", "explore"},
     {"budget", "explore"},
     {"runs", "explore"},

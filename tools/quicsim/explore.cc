@@ -12,6 +12,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -227,6 +228,7 @@ class ExploreHook : public sim::DecisionHook {
   // candidates that follow the last of them.
   void Plan(std::vector<FaultKey> planned) {
     fork_ = false;
+    windows_.clear();
     planned_ = std::move(planned);
     next_planned_ = 0;
     candidates_.clear();
@@ -234,12 +236,15 @@ class ExploreHook : public sim::DecisionHook {
   // Fork strategy.
   void ForkMode() {
     fork_ = true;
+    windows_.clear();
     planned_.clear();
   }
 
   void OnDatagram(const std::string& link, uint64_t index,
                   const sim::Datagram& d,
                   std::vector<sim::Decision>* out) override {
+    // Every datagram moves the window, planned or not.
+    const bool in_window = InWindow(link, index, d);
     if (!fork_) {
       if (next_planned_ < planned_.size()) {
         const FaultKey& k = planned_[next_planned_];
@@ -249,7 +254,7 @@ class ExploreHook : public sim::DecisionHook {
         }
         return;
       }
-      if (index < static_cast<uint64_t>(options_.first_datagrams) &&
+      if (in_window &&
           planned_.size() < static_cast<size_t>(options_.max_faults)) {
         FaultKey k;
         k.link = link;
@@ -259,7 +264,7 @@ class ExploreHook : public sim::DecisionHook {
       }
       return;
     }
-    if (index >= static_cast<uint64_t>(options_.first_datagrams) ||
+    if (!in_window ||
         faults_.size() >= static_cast<size_t>(options_.max_faults) ||
         fork_failed_) {
       return;
@@ -309,6 +314,32 @@ class ExploreHook : public sim::DecisionHook {
   const std::vector<FaultKey>& candidates() const { return candidates_; }
 
  private:
+  // Whether the datagram is among the first N of its link's fault window:
+  // the whole link, or with skip_priming, from the link's first datagram
+  // whose source differs from its first one (the resumed handshake's
+  // endpoints use their own ports).
+  bool InWindow(const std::string& link, uint64_t index,
+                const sim::Datagram& d) {
+    Window& w = windows_[link];
+    if (!w.seen) {
+      w.seen = true;
+      w.first_src = d.src;
+      w.started = !options_.skip_priming;
+    }
+    if (!w.started && d.src != w.first_src) {
+      w.started = true;
+      w.start = index;
+    }
+    return w.started && index >= w.start &&
+           index - w.start < static_cast<uint64_t>(options_.first_datagrams);
+  }
+  struct Window {
+    bool seen = false;
+    bool started = false;
+    sim::Address first_src;
+    uint64_t start = 0;
+  };
+
   const ExhaustiveOptions& options_;
   uint64_t seed_;
   int results_fd_;
@@ -323,6 +354,7 @@ class ExploreHook : public sim::DecisionHook {
   std::vector<FaultKey> planned_;
   size_t next_planned_ = 0;
   std::vector<FaultKey> candidates_;
+  absl::flat_hash_map<std::string, Window> windows_;
 };
 
 }  // namespace

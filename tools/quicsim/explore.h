@@ -43,6 +43,9 @@ struct ExhaustiveOptions {
   std::vector<trace::NetworkDecision::Action> faults = {
       trace::NetworkDecision::DROP, trace::NetworkDecision::DUPLICATE,
       trace::NetworkDecision::REORDER, trace::NetworkDecision::CORRUPT};
+  // Resumption: the fault window of each link starts at the judged
+  // (resumed) handshake's first datagram, not at the priming handshake's.
+  bool skip_priming = false;
   // A reordered datagram waits for the link's next one at most this long.
   sim::Duration reorder_fallback = sim::Duration::Millis(100);
   // fork() at decision points (else re-run every schedule from the start).

@@ -37,6 +37,10 @@ DEFINE_bool(keep_handshake_time, false,
             "explore: keep the scenario's max_handshake_time (by default "
             "it is dropped: a bound set for a clean network fails every "
             "fault that costs a PTO, as in the _lossy scenarios)");
+DEFINE_bool(fault_priming, false,
+            "explore exhaustive: with resumption, count the fault window "
+            "from the priming handshake's first datagram (default: from "
+            "the judged, resumed handshake's)");
 DEFINE_string(reorder_fallback, "100ms",
               "explore exhaustive: longest a reordered datagram waits for "
               "the next one");
@@ -108,6 +112,8 @@ int Exhaustive(SeedRunner& runner, scenarios::Scenario scenario) {
   }
   options.reorder_fallback = *fallback;
   options.prefix_sharing = FLAGS_prefix_sharing;
+  options.skip_priming =
+      scenario.client().resumption().enabled() && !FLAGS_fault_priming;
   options.trace_dir = FLAGS_trace_dir;
   if (options.trace_dir.empty()) options.trace_dir = DefaultTraceDir();
   absl::StatusOr<ShardSpec> shard = ShardFromBazel();

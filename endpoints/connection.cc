@@ -772,6 +772,8 @@ void Connection::SetVerdict(Verdict::Kind kind, uint64_t code,
     verdict_.early_data_accepted = engine_->early_data_accepted();
     if (engine_->failed() && engine_->client_hello_sent()) {
       verdict_.engine_error_code = engine_->error().quic_error_code();
+      verdict_.engine_error_to_verdict = sim::Duration::Nanos(
+          absl::ToInt64Nanoseconds(engine_->SinceFailure()));
     }
   }
   if (TraceOn()) Trace(events::VerdictSet{verdict_});

@@ -36,6 +36,9 @@ struct Verdict {
   // QUIC code. 0 otherwise. The error_propagation oracle judges the peer by
   // it.
   uint64_t engine_error_code = 0;
+  // With engine_error_code: virtual time from the engine's failure to this
+  // verdict (zero when the stack closed in the same instant).
+  sim::Duration engine_error_to_verdict;
 
   bool final() const { return kind != Kind::kNone; }
   bool closed() const {

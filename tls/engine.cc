@@ -360,6 +360,7 @@ absl::Status Engine::Fail(Error error) {
   held_tickets_.clear();
   for (auto& b : buffered_) b.clear();
   failed_ = true;
+  failed_at_ = clock_();
   fresh_failure_ = true;
   error_ = std::move(error);
   Push(EventKind::kError).error = error_;

@@ -77,6 +77,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "tls/config.h"
 #include "tls/context.h"
@@ -174,6 +175,12 @@ class Engine {
   // kGo121 the failure may not have been reported to the caller yet.
   bool failed() const { return failed_; }
   const Error& error() const { return error_; }
+  // How long ago (by the engine's clock) it failed; zero if it did not.
+  // Lets the stack's error path be judged against the failure itself,
+  // whatever the engine reported to it and when.
+  absl::Duration SinceFailure() const {
+    return failed_ ? clock_() - failed_at_ : absl::ZeroDuration();
+  }
   // Whether the ClientHello had left before the failure (client: it was
   // built; server: always, the failure followed one).
   bool client_hello_sent() const {
@@ -246,6 +253,7 @@ class Engine {
   bool started_ = false;
   bool closed_ = false;
   bool failed_ = false;
+  absl::Time failed_at_;
   Error error_;
   std::optional<Error> forced_error_;  // set by a callback before failing
   int pending_alert_ = -1;

@@ -27,6 +27,16 @@ void Judge(const char* self_name, const endpoints::Verdict& self,
           : absl::StrFormat(
                 "%s's TLS engine failed with 0x%x (its verdict: %s)", self_name,
                 code, endpoints::VerdictToString(self));
+  if (self.engine_error_code == code && self.kind == Kind::kClosedSent &&
+      self.code == code &&
+      self.engine_error_to_verdict > sim::Duration::Zero()) {
+    // The stack closed, but not when its engine failed: the error was
+    // swallowed or deferred (e.g. to the next HandleData call) and the
+    // close waited for some later event.
+    out->push_back(absl::StrFormat(
+        "%s closed with 0x%x %s after its TLS engine failed", self_name, code,
+        self.engine_error_to_verdict.ToString()));
+  }
   if (peer.kind != Kind::kClosedReceived || peer.code != code) {
     out->push_back(absl::StrFormat("%s, but the %s ended %s", what, peer_name,
                                    endpoints::VerdictToString(peer)));

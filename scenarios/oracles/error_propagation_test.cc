@@ -53,6 +53,26 @@ TEST(ErrorPropagationTest, TimedOutOrSilentPeerViolates) {
   }
 }
 
+TEST(ErrorPropagationTest, CloseLaterThanTheEngineFailureViolates) {
+  // The server's engine failed with 0x150; its stack closed with that code
+  // one PTO later (the error had been swallowed and resurfaced). The client
+  // did hear of it, so only the delay is reported.
+  Verdict late = V(Kind::kClosedSent, 0x150, 1000, 0x150);
+  late.engine_error_to_verdict = Duration::Millis(999);
+  const std::vector<std::string> v = CheckErrorPropagation(
+      V(Kind::kClosedReceived, 0x150, 1010), late, kNoBound);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].find("server closed with 0x150 999ms after its TLS engine "
+                      "failed"),
+            std::string::npos)
+      << v[0];
+  // In the same instant: holds.
+  late.engine_error_to_verdict = Duration::Zero();
+  EXPECT_TRUE(CheckErrorPropagation(V(Kind::kClosedReceived, 0x150, 1010),
+                                    late, kNoBound)
+                  .empty());
+}
+
 TEST(ErrorPropagationTest, WrongCodeViolates) {
   EXPECT_EQ(CheckErrorPropagation(V(Kind::kClosedReceived, 0x128),
                                   V(Kind::kClosedSent, 0x150), kNoBound)

@@ -479,6 +479,7 @@ constexpr FlagDoc kFlags[] = {
     {"prefix_sharing", "explore"},
     {"keep_handshake_time", "explore"},
     {"fault_priming", "explore"},
+    {"burst", "explore"},
     {"reorder_fallback", "explore"},
     {"budget", "explore"},
     {"runs", "explore"},

@@ -41,7 +41,27 @@ struct FaultKey {
   uint64_t index = 0;  // 0-based, as links count
   Action action = trace::NetworkDecision::DROP;
   uint32_t bit = 0;  // CORRUPT only
+  // DROP only: the burst's length (this datagram and the link's next
+  // burst - 1); 0 or 1: a single drop.
+  uint32_t burst = 0;
 };
+
+// The fault kinds of a search: the actions asked for, then a burst drop.
+std::vector<FaultKey> Kinds(const ExhaustiveOptions& options) {
+  std::vector<FaultKey> kinds;
+  for (Action a : options.faults) {
+    FaultKey k;
+    k.action = a;
+    kinds.push_back(k);
+  }
+  if (options.burst > 1) {
+    FaultKey k;
+    k.action = trace::NetworkDecision::DROP;
+    k.burst = static_cast<uint32_t>(options.burst);
+    kinds.push_back(k);
+  }
+  return kinds;
+}
 
 trace::NetworkDecision ToProto(const FaultKey& k,
                                const ExhaustiveOptions& options) {
@@ -65,6 +85,19 @@ trace::NetworkDecision ToProto(const FaultKey& k,
       break;
   }
   return p;
+}
+
+// A fault as script entries: one, or a burst's drops on consecutive
+// datagrams of its link.
+void AppendProtos(const FaultKey& k, const ExhaustiveOptions& options,
+                  std::vector<trace::NetworkDecision>* out) {
+  out->push_back(ToProto(k, options));
+  for (uint32_t i = 1; i < k.burst; ++i) {
+    trace::NetworkDecision d = out->back();
+    d.set_index(d.index() + 1);
+    d.set_reason("explore/burst");
+    out->push_back(std::move(d));
+  }
 }
 
 // The same decision as the link applies it from a script (world.cc's
@@ -133,7 +166,8 @@ std::string EncodeRecord(const std::vector<FaultKey>& faults,
   std::vector<std::string> parts;
   for (const FaultKey& k : faults) {
     parts.push_back(absl::StrCat(k.link, "|", k.index, "|",
-                                 static_cast<int>(k.action), "|", k.bit));
+                                 static_cast<int>(k.action), "|", k.bit, "|",
+                                 k.burst));
   }
   return absl::StrCat(absl::StrJoin(parts, ";"), "\t", outcome, "\t", signature,
                       "\n");
@@ -149,8 +183,9 @@ bool DecodeRecord(absl::string_view line, std::vector<FaultKey>* faults,
       std::vector<std::string> p = absl::StrSplit(f, '|');
       FaultKey k;
       int action = 0;
-      if (p.size() != 4 || !absl::SimpleAtoi(p[1], &k.index) ||
-          !absl::SimpleAtoi(p[2], &action) || !absl::SimpleAtoi(p[3], &k.bit)) {
+      if (p.size() != 5 || !absl::SimpleAtoi(p[1], &k.index) ||
+          !absl::SimpleAtoi(p[2], &action) || !absl::SimpleAtoi(p[3], &k.bit) ||
+          !absl::SimpleAtoi(p[4], &k.burst)) {
         return false;
       }
       k.link = p[0];
@@ -229,6 +264,7 @@ class ExploreHook : public sim::DecisionHook {
   void Plan(std::vector<FaultKey> planned) {
     fork_ = false;
     windows_.clear();
+    burst_left_.clear();
     planned_ = std::move(planned);
     next_planned_ = 0;
     candidates_.clear();
@@ -237,6 +273,7 @@ class ExploreHook : public sim::DecisionHook {
   void ForkMode() {
     fork_ = true;
     windows_.clear();
+    burst_left_.clear();
     planned_.clear();
   }
 
@@ -245,11 +282,21 @@ class ExploreHook : public sim::DecisionHook {
                   std::vector<sim::Decision>* out) override {
     // Every datagram moves the window, planned or not.
     const bool in_window = InWindow(link, index, d);
+    if (uint32_t& left = burst_left_[link]; left > 0) {
+      // Inside a burst: dropped, and not a candidate of its own.
+      --left;
+      sim::Decision drop;
+      drop.action = sim::Action::kDrop;
+      drop.reason = "explore/burst";
+      out->push_back(std::move(drop));
+      return;
+    }
     if (!fork_) {
       if (next_planned_ < planned_.size()) {
         const FaultKey& k = planned_[next_planned_];
         if (k.link == link && k.index == index) {
           out->push_back(ToDecision(k, options_));
+          if (k.burst > 1) burst_left_[link] = k.burst - 1;
           ++next_planned_;
         }
         return;
@@ -273,8 +320,9 @@ class ExploreHook : public sim::DecisionHook {
     k.link = link;
     k.index = index;
     k.bit = CorruptBit(seed_, link, index, d.payload.size());
-    for (Action action : options_.faults) {
-      k.action = action;
+    for (const FaultKey& kind : Kinds(options_)) {
+      k.action = kind.action;
+      k.burst = kind.burst;
       if (faults_.empty() &&
           first_ordinal_++ % options_.shard_total != options_.shard_index) {
         continue;
@@ -289,6 +337,7 @@ class ExploreHook : public sim::DecisionHook {
         child_ = true;
         faults_.push_back(k);
         out->push_back(ToDecision(k, options_));
+        if (k.burst > 1) burst_left_[link] = k.burst - 1;
         return;
       }
       int status = 0;
@@ -355,6 +404,7 @@ class ExploreHook : public sim::DecisionHook {
   size_t next_planned_ = 0;
   std::vector<FaultKey> candidates_;
   absl::flat_hash_map<std::string, Window> windows_;
+  absl::flat_hash_map<std::string, uint32_t> burst_left_;
 };
 
 }  // namespace
@@ -511,15 +561,17 @@ absl::StatusOr<ExhaustiveReport> ExploreExhaustive(
       }
       const std::vector<FaultKey>& candidates = hook.candidates();
       std::vector<std::vector<FaultKey>> children;
+      const std::vector<FaultKey> kinds = Kinds(options);
       for (const FaultKey& c : candidates) {
-        for (Action a : options.faults) {
+        for (const FaultKey& kind : kinds) {
           if (node.empty() &&
               first_ordinal++ % options.shard_total != options.shard_index) {
             continue;
           }
           std::vector<FaultKey> child = node;
           child.push_back(c);
-          child.back().action = a;
+          child.back().action = kind.action;
+          child.back().burst = kind.burst;
           children.push_back(std::move(child));
         }
       }
@@ -550,7 +602,7 @@ absl::StatusOr<ExhaustiveReport> ExploreExhaustive(
     ++report.schedules;
     ++report.outcomes[s.outcome];
     if (!s.failing()) continue;
-    for (const FaultKey& k : faults) s.faults.push_back(ToProto(k, options));
+    for (const FaultKey& k : faults) AppendProtos(k, options, &s.faults);
     report.failures.push_back(std::move(s));
   }
 

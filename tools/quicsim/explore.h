@@ -46,6 +46,9 @@ struct ExhaustiveOptions {
   // Resumption: the fault window of each link starts at the judged
   // (resumed) handshake's first datagram, not at the priming handshake's.
   bool skip_priming = false;
+  // > 1: one more fault kind, a burst: this datagram and the link's next
+  // burst - 1 are dropped (one fault; its trace lists each drop).
+  int burst = 0;
   // A reordered datagram waits for the link's next one at most this long.
   sim::Duration reorder_fallback = sim::Duration::Millis(100);
   // fork() at decision points (else re-run every schedule from the start).

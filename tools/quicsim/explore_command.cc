@@ -25,7 +25,10 @@ DEFINE_int32(max_faults, 2, "explore exhaustive: K, faults per schedule");
 DEFINE_int32(first_datagrams, 8,
              "explore exhaustive: N, datagrams per link that may carry one");
 DEFINE_string(faults, "drop,duplicate,reorder,corrupt",
-              "explore exhaustive: fault kinds");
+              "explore exhaustive: fault kinds (drop, duplicate, reorder, "
+              "corrupt, burst)");
+DEFINE_int32(burst, 4,
+             "explore exhaustive: datagrams a burst fault drops in a row");
 DEFINE_uint64(seed, 0,
               "explore: the seed (exhaustive default: the scenario's first; "
               "swarm: the master seed)");
@@ -100,9 +103,15 @@ int Exhaustive(SeedRunner& runner, scenarios::Scenario scenario) {
       options.faults.push_back(trace::NetworkDecision::REORDER);
     } else if (f == "corrupt") {
       options.faults.push_back(trace::NetworkDecision::CORRUPT);
+    } else if (f == "burst") {
+      if (FLAGS_burst < 2 || FLAGS_burst > 64) {
+        return BadInput("--burst must be in 2..64");
+      }
+      options.burst = FLAGS_burst;
     } else {
-      return BadInput(absl::StrCat("--faults: unknown fault \"", f,
-                                   "\" (drop, duplicate, reorder, corrupt)"));
+      return BadInput(
+          absl::StrCat("--faults: unknown fault \"", f,
+                       "\" (drop, duplicate, reorder, corrupt, burst)"));
     }
   }
   absl::StatusOr<sim::Duration> fallback =

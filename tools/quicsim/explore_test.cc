@@ -153,6 +153,93 @@ TEST(ExploreTest, FailingTracesReplayByteForByteWithAtMostKDecisions) {
   }
 }
 
+TEST(ExploreTest, BurstDropsConsecutiveDatagramsAsOneFaultAndReplays) {
+  std::unique_ptr<SeedRunner> runner =
+      std::make_unique<scenarios::QuicsimSeedRunner>();
+  ExhaustiveOptions options;
+  options.max_faults = 1;
+  options.first_datagrams = 2;
+  options.faults.clear();  // bursts only
+  options.burst = 3;
+  options.trace_dir = ::testing::TempDir();
+  absl::StatusOr<ExhaustiveReport> r =
+      ExploreExhaustive(*runner, Clean(true), 7, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  // One burst per eligible datagram: 2 per link, plus the clean schedule.
+  EXPECT_EQ(r->schedules, 1 + 2 * 2);
+  ASSERT_FALSE(r->failures.empty());
+  EXPECT_EQ(r->not_reproduced, 0);
+  for (const ScheduleResult& f : r->failures) {
+    ASSERT_EQ(f.faults.size(), 3u);
+    for (size_t i = 0; i < f.faults.size(); ++i) {
+      EXPECT_EQ(f.faults[i].action(), trace::NetworkDecision::DROP);
+      EXPECT_EQ(f.faults[i].link(), f.faults[0].link());
+      EXPECT_EQ(f.faults[i].index(), f.faults[0].index() + i);
+    }
+  }
+  for (const std::string& path : r->trace_files) {
+    absl::StatusOr<trace::Trace> t = ReadTraceFile(path);
+    ASSERT_TRUE(t.ok()) << t.status();
+    absl::StatusOr<ReplayReport> replay = ReplayTrace(*runner, *t);
+    ASSERT_TRUE(replay.ok()) << replay.status();
+    EXPECT_TRUE(replay->byte_for_byte) << path << "\n" << replay->text;
+  }
+}
+
+// Per link, the index of the first datagram from another source than the
+// link's first (the resumed handshake's endpoints use their own ports).
+class SourceChange : public sim::DecisionHook {
+ public:
+  void OnDatagram(const std::string& link, uint64_t index,
+                  const sim::Datagram& d,
+                  std::vector<sim::Decision>*) override {
+    auto [it, inserted] = first_src.emplace(link, d.src);
+    if (!inserted && d.src != it->second && !change.count(link)) {
+      change[link] = index;
+    }
+  }
+  std::map<std::string, sim::Address> first_src;
+  std::map<std::string, uint64_t> change;
+};
+
+TEST(ExploreTest, ResumptionFaultsStartAtTheResumedHandshake) {
+  scenarios::Scenario s = Clean(false);
+  for (scenarios::EndpointConfig* e :
+       {s.mutable_client(), s.mutable_server()}) {
+    e->mutable_resumption()->set_enabled(true);
+    e->mutable_resumption()->set_zero_rtt(true);
+  }
+  std::unique_ptr<SeedRunner> runner =
+      std::make_unique<scenarios::QuicsimSeedRunner>();
+  SourceChange change;
+  RunSeedOptions o;
+  o.scripted_decisions.emplace();
+  o.decision_hook = &change;
+  ASSERT_TRUE(runner->RunSeed(s, 7, o).ok());
+  ASSERT_EQ(change.change.size(), 2u);
+  ExhaustiveOptions options;
+  options.max_faults = 1;
+  options.first_datagrams = 1;
+  options.faults = {trace::NetworkDecision::DROP};
+  options.skip_priming = true;
+  // A bound no dropped datagram can meet, so every schedule is reported.
+  s.mutable_expect()->set_max_handshake_time("1ns");
+  absl::StatusOr<ExhaustiveReport> r =
+      ExploreExhaustive(*runner, s, 7, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schedules, 3);
+  std::set<std::string> seen;
+  for (const ScheduleResult& f : r->failures) {
+    if (f.faults.empty()) continue;
+    ASSERT_EQ(f.faults.size(), 1u);
+    // Script indices are 1-based.
+    EXPECT_EQ(f.faults[0].index(), change.change[f.faults[0].link()] + 1)
+        << f.faults[0].link();
+    seen.insert(f.faults[0].link());
+  }
+  EXPECT_EQ(seen.size(), 2u);
+}
+
 TEST(SwarmTest, ScenariosAreDeterministicAndVaried) {
   const scenarios::Scenario base = Clean(false);
   std::set<std::string> distinct;

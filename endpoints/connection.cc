@@ -646,6 +646,16 @@ void Connection::ArmTimers() {
       timers_.deadline(ConnectionTimer::kLossDetection);
   timers_.Set(ConnectionTimer::kLossDetection, loss_.LossDetectionTimer());
   if (TraceOn()) TraceLossTimer(loss_before);
+  if (observer_ != nullptr) {
+    // While it probes for a version the client's timer is the version
+    // alarm.
+    observer_->OnLossTimer(
+        options_.perspective,
+        !timers_.deadline(ConnectionTimer::kLossDetection).IsInfinite() ||
+            !timers_.deadline(ConnectionTimer::kVersion).IsInfinite(),
+        is_client() && state_ == State::kHandshake &&
+            !peer_completed_address_validation_);
+  }
   sim::Time ack_deadline = sim::Time::Infinite();
   for (int s = 0; s < kNumPacketNumberSpaces; ++s) {
     const AckTracker& acks = spaces_[s].acks;

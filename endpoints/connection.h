@@ -88,6 +88,11 @@ class ConnectionObserver {
   virtual void OnClosingPeriodEnded(Perspective self) {}
   // The verdict became final.
   virtual void OnVerdict(Perspective self, const Verdict& verdict) {}
+  // The loss-detection timer was recomputed: whether it is armed, and
+  // whether RFC 9002 §6.2.2.1 requires it (a client that has not confirmed
+  // the handshake and whose peer has not completed address validation must
+  // keep a timer, or both sides may wait for each other forever).
+  virtual void OnLossTimer(Perspective self, bool armed, bool required) {}
 };
 
 // Everything a connection needs to know at creation.

@@ -76,6 +76,19 @@ void PairOracle::OnClosingPeriodEnded(Perspective self) {
   ended_[Side(self)] = true;
 }
 
+void PairOracle::OnLossTimer(Perspective self, bool armed, bool required) {
+  if (!required || armed || deadlock_reported_) return;
+  // Reported as a stall: nothing would make either side send again unless
+  // the peer happened to retransmit.
+  deadlock_reported_ = true;
+  Violate("no_stall",
+          absl::StrFormat("%s has no loss-detection timer armed before the "
+                          "handshake is confirmed and before its peer "
+                          "completed address validation (RFC 9002 §6.2.2.1: "
+                          "a deadlock if the peer waits too)",
+                          SideName(self)));
+}
+
 HandshakePair::HandshakePair(HandshakePairOptions options,
                              sim::Scheduler* scheduler, sim::Network* network,
                              uint64_t seed, std::string name,

@@ -23,7 +23,8 @@ struct OracleViolation {
 // Watches one pair's traffic and checks the invariants that must hold for
 // every datagram: the server's 3x anti-amplification limit before address
 // validation (RFC 9000 §8.1), no packet at a level whose keys were
-// discarded, nothing sent after the closing or draining period. It counts
+// discarded, nothing sent after the closing or draining period, and the
+// client's anti-deadlock timer (RFC 9002 §6.2.2.1). It counts
 // from what the endpoints report, independently of the code that enforces
 // the limits.
 class PairOracle : public ConnectionObserver {
@@ -35,6 +36,7 @@ class PairOracle : public ConnectionObserver {
   void OnKeysDiscarded(Perspective self, EncryptionLevel level) override;
   void OnPacketSent(Perspective self, EncryptionLevel level) override;
   void OnClosingPeriodEnded(Perspective self) override;
+  void OnLossTimer(Perspective self, bool armed, bool required) override;
 
   const std::vector<OracleViolation>& violations() const { return violations_; }
   // Bytes the server sent and received before it validated the address.
@@ -51,6 +53,7 @@ class PairOracle : public ConnectionObserver {
   uint64_t datagrams_checked_ = 0;
   bool discarded_[2][4] = {};
   bool ended_[2] = {};
+  bool deadlock_reported_ = false;
   std::vector<OracleViolation> violations_;
 };
 

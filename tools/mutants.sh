@@ -12,10 +12,13 @@
 # search mode for at most --budget seconds (default 120):
 #   suite       every scenarios/*.textproto with its own seeds (the default
 #               suite), stopping at the first failure;
-#   sweep       the lossy scenarios over 300 extra seeds (30000...);
-#   exhaustive  quicsim explore --mode=exhaustive, K = 1, 2, ... --max_k
+#   sweep       the lossy scenarios over 300 extra seeds (30000...), 50 at a
+#               time round-robin;
+#   exhaustive  quicsim explore --mode=exhaustive, K = 0, 1, ... --max_k
 #               (default 3), N = 8, over the clean, Retry, VN, 0-RTT,
-#               amplification and error-row scenarios;
+#               amplification and error-row scenarios (single-datagram
+#               faults, and bursts where the idle timeout allows them),
+#               cheapest trees first at each K >= 2;
 #   swarm       quicsim explore --mode=swarm around clean.textproto;
 #   fuzz        the schedule fuzzer (tests/fuzz:schedule_fuzzer, clang), if
 #               it builds.
@@ -83,11 +86,19 @@ cleanup() {
 trap cleanup EXIT
 [[ -f user.bazelrc ]] && cp user.bazelrc "$scratch/user.bazelrc"
 
-exhaustive_scenarios=(clean retry version_negotiation resumption_0rtt
-  amplification_limit error_alpn_mismatch error_server_internal_error
+# Exhaustive search bases: a scenario, then explore flags. Single-datagram
+# faults everywhere; bursts (4 datagrams in a row) only where the idle timeout
+# is the default 30 s (with a short one a burst legitimately silences a side).
+exhaustive_entries=(clean retry version_negotiation resumption_0rtt
+  resumption_0rtt_rejected amplification_limit error_alpn_mismatch
+  error_server_internal_error error_signing_failure
   error_refuse_transport_parameters error_no_certificate_for_sni
   error_untrusted_certificate error_bad_signature
-  error_invalid_server_transport_parameters error_drop_connection_close)
+  error_bad_signature_amplification error_invalid_server_transport_parameters
+  error_drop_connection_close error_alpn_mismatch_short_idle
+  "clean --faults=burst" "retry --faults=burst"
+  "version_negotiation --faults=burst" "resumption_0rtt --faults=burst"
+  "resumption_0rtt_rejected --faults=burst")
 sweep_scenarios=(handshakeloss handshakecorruption retry_lossy
   version_negotiation_lossy resumption_0rtt_lossy error_alpn_mismatch_lossy
   error_server_internal_error_lossy error_untrusted_certificate_lossy)
@@ -117,25 +128,47 @@ run_mode() {
       done
       ;;
     sweep)
-      for s in "${sweep_scenarios[@]}"; do
-        (($(left) <= 0)) && break
-        timeout "$(left)" "$bin" run --scenario="$scratch/scenarios/$s.textproto" \
-          --seeds=300 --seed_base=30000 --trace_dir="$out" --progress=false \
-          >"$out/log" 2>&1
-        rc=$?
-        [[ $rc -eq 1 ]] && { found "$s"; return; }
+      # Round-robin in chunks of 50 seeds, so that every lossy scenario gets
+      # its share of the budget.
+      for chunk in 0 1 2 3 4 5; do
+        for s in "${sweep_scenarios[@]}"; do
+          (($(left) <= 0)) && break 2
+          timeout "$(left)" "$bin" run --scenario="$scratch/scenarios/$s.textproto" \
+            --seeds=50 --seed_base=$((30000 + 50 * chunk)) --trace_dir="$out" \
+            --progress=false >"$out/log" 2>&1
+          rc=$?
+          [[ $rc -eq 1 ]] && { found "$s"; return; }
+        done
       done
       ;;
     exhaustive)
-      for k in $(seq 1 "$max_k"); do
-        for s in "${exhaustive_scenarios[@]}"; do
+      # Iterative deepening, cheapest first: K = 0 and 1 over every entry,
+      # then K = 2, 3, ... with the entries ordered by their K=1 schedule
+      # count (the tree's branching), so deep levels of small trees come
+      # before shallow levels of big ones run out the budget.
+      local -a order=()
+      declare -A width=()
+      for k in $(seq 0 "$max_k"); do
+        if ((k >= 2)) && ((${#order[@]} == 0)); then
+          mapfile -t order < <(for e in "${exhaustive_entries[@]}"; do
+            echo "${width[$e]:-0}	$e"; done | sort -n -k1,1 | cut -f2-)
+        fi
+        local -a entries=("${exhaustive_entries[@]}")
+        ((k >= 2)) && entries=("${order[@]}")
+        for e in "${entries[@]}"; do
           (($(left) <= 0)) && break 2
+          local s="${e%% *}" flags=""
+          [[ "$e" == *" "* ]] && flags="${e#* }"
+          # shellcheck disable=SC2086
           timeout "$(left)" "$bin" explore --mode=exhaustive \
             --scenario="$scratch/scenarios/$s.textproto" --max_faults="$k" \
-            --first_datagrams=8 --trace_dir="$out" --progress=false \
+            --first_datagrams=8 --trace_dir="$out" --progress=false $flags \
             >"$out/log" 2>&1
           rc=$?
-          [[ $rc -eq 1 ]] && { found "$s K=$k"; return; }
+          [[ $rc -eq 1 ]] && { found "$e K=$k"; return; }
+          if ((k == 1)); then
+            width[$e]="$(awk '$1 == "schedules" { print $2 }' "$out/log")"
+          fi
         done
       done
       ;;

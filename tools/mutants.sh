@@ -18,7 +18,7 @@
 #               (default 3), N = 8, over the clean, Retry, VN, 0-RTT,
 #               amplification and error-row scenarios (single-datagram
 #               faults, and bursts where the idle timeout allows them),
-#               cheapest trees first at each K >= 2;
+#               K = 0 and 1 everywhere, then (base, K) by estimated size;
 #   swarm       quicsim explore --mode=swarm around clean.textproto;
 #   fuzz        the schedule fuzzer (tests/fuzz:schedule_fuzzer, clang), if
 #               it builds.
@@ -142,34 +142,48 @@ run_mode() {
       done
       ;;
     exhaustive)
-      # Iterative deepening, cheapest first: K = 0 and 1 over every entry,
-      # then K = 2, 3, ... with the entries ordered by their K=1 schedule
-      # count (the tree's branching), so deep levels of small trees come
-      # before shallow levels of big ones run out the budget.
-      local -a order=()
-      declare -A width=()
-      for k in $(seq 0 "$max_k"); do
-        if ((k >= 2)) && ((${#order[@]} == 0)); then
-          mapfile -t order < <(for e in "${exhaustive_entries[@]}"; do
-            echo "${width[$e]:-0}	$e"; done | sort -n -k1,1 | cut -f2-)
-        fi
-        local -a entries=("${exhaustive_entries[@]}")
-        ((k >= 2)) && entries=("${order[@]}")
-        for e in "${entries[@]}"; do
-          (($(left) <= 0)) && break 2
-          local s="${e%% *}" flags=""
-          [[ "$e" == *" "* ]] && flags="${e#* }"
-          # shellcheck disable=SC2086
-          timeout "$(left)" "$bin" explore --mode=exhaustive \
-            --scenario="$scratch/scenarios/$s.textproto" --max_faults="$k" \
-            --first_datagrams=8 --trace_dir="$out" --progress=false $flags \
-            >"$out/log" 2>&1
-          rc=$?
-          [[ $rc -eq 1 ]] && { found "$e K=$k"; return; }
-          if ((k == 1)); then
-            width[$e]="$(awk '$1 == "schedules" { print $2 }' "$out/log")"
-          fi
+      # K = 0 and 1 over every entry; then every (entry, K >= 2) in the
+      # order of its estimated schedule count (from the K=1 width w:
+      # 1 + w + w^2/2! + ... + w^K/K!), so the deep levels of small trees
+      # run before the shallow levels of big ones use up the budget.
+      local -A width=()
+      local -a plan=()
+      local e s flags k
+      for k in 0 1; do
+        for e in "${exhaustive_entries[@]}"; do
+          plan+=("$k	$e")
         done
+      done
+      local i=0
+      while ((i < ${#plan[@]})); do
+        if ((i == 2 * ${#exhaustive_entries[@]})); then
+          mapfile -t -O "${#plan[@]}" plan < <(
+            for e in "${exhaustive_entries[@]}"; do
+              for k in $(seq 2 "$max_k"); do
+                awk -v w="${width[$e]:-1000}" -v k="$k" -v e="$e" 'BEGIN {
+                  t = 1; s = 1
+                  for (j = 1; j <= k; j++) { t = t * w / j; s += t }
+                  printf "%.0f\t%d\t%s\n", s, k, e }'
+              done
+            done | sort -n -k1,1 | cut -f2-)
+        fi
+        k="${plan[$i]%%	*}"
+        e="${plan[$i]#*	}"
+        i=$((i + 1))
+        (($(left) <= 0)) && break
+        s="${e%% *}"
+        flags=""
+        [[ "$e" == *" "* ]] && flags="${e#* }"
+        # shellcheck disable=SC2086
+        timeout "$(left)" "$bin" explore --mode=exhaustive \
+          --scenario="$scratch/scenarios/$s.textproto" --max_faults="$k" \
+          --first_datagrams=8 --trace_dir="$out" --progress=false $flags \
+          >"$out/log" 2>&1
+        rc=$?
+        [[ $rc -eq 1 ]] && { found "$e K=$k"; return; }
+        if ((k == 1)); then
+          width[$e]=$(($(awk '$1 == "schedules" { print $2 }' "$out/log") - 1))
+        fi
       done
       ;;
     swarm)

@@ -5,6 +5,7 @@
 #include <functional>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -296,6 +297,25 @@ std::vector<std::function<bool(Knobs*)>> KnobResets() {
           reset(&Knobs::loss)};
 }
 
+// Whether the run's only complaint is that a resumption run's priming
+// handshake ended without a ticket. Under the drawn impairments that
+// handshake may legitimately be lost as a whole (its own oracles still
+// judge it, and their violations are kept); the judged handshake then has
+// nothing to resume, which says nothing about the code.
+bool OnlyPrimingLost(const SeedResult& r) {
+  bool any = false;
+  for (const scenarios::PairResult& p : r.pairs) {
+    for (const scenarios::OracleViolation& v : p.violations) {
+      if (v.oracle != "expected_outcome" ||
+          !absl::StartsWith(v.detail, "priming handshake ended without")) {
+        return false;
+      }
+      any = true;
+    }
+  }
+  return any;
+}
+
 struct Draw {
   Knobs knobs;
   uint64_t seed;
@@ -325,6 +345,8 @@ std::string SwarmReport::Render() const {
   absl::StrAppend(&out, absl::StrFormat("%-28s %d\n", "runs", runs));
   absl::StrAppend(
       &out, absl::StrFormat("%-28s %d\n", "skipped (unsupported)", skipped));
+  absl::StrAppend(&out, absl::StrFormat("%-28s %d\n", "priming handshake lost",
+                                        priming_lost));
   absl::StrAppend(&out, absl::StrFormat("%-28s %d\n", "distinct outcomes",
                                         outcomes.size()));
   absl::StrAppend(&out,
@@ -379,6 +401,10 @@ absl::StatusOr<SwarmReport> ExploreSwarm(SeedRunner& runner,
     absl::StatusOr<SeedResult> result = judge(draw.knobs);
     if (!result.ok()) {
       ++report.skipped;
+      continue;
+    }
+    if (OnlyPrimingLost(*result)) {
+      ++report.priming_lost;
       continue;
     }
     ++report.runs;

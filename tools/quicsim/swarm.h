@@ -55,6 +55,9 @@ struct SwarmReport {
   uint64_t runs = 0;
   // Draws the runner could not run (an unsupported combination).
   uint64_t skipped = 0;
+  // Resumption runs whose priming handshake was lost as a whole to the
+  // drawn impairments (nothing to resume; not judged further).
+  uint64_t priming_lost = 0;
   std::map<std::string, int64_t> outcomes;
   std::vector<SwarmFailure> failures;
   double cpu_seconds = 0;

@@ -155,7 +155,7 @@ run_mode() {
         done
       done
       local i=0
-      while ((i < ${#plan[@]})); do
+      while :; do
         if ((i == 2 * ${#exhaustive_entries[@]})); then
           mapfile -t -O "${#plan[@]}" plan < <(
             for e in "${exhaustive_entries[@]}"; do
@@ -167,6 +167,7 @@ run_mode() {
               done
             done | sort -n -k1,1 | cut -f2-)
         fi
+        ((i < ${#plan[@]})) || break
         k="${plan[$i]%%	*}"
         e="${plan[$i]#*	}"
         i=$((i + 1))
@@ -174,6 +175,7 @@ run_mode() {
         s="${e%% *}"
         flags=""
         [[ "$e" == *" "* ]] && flags="${e#* }"
+        echo "$(elapsed "$start")s $e K=$k" >>"$out/steps"
         # shellcheck disable=SC2086
         timeout "$(left)" "$bin" explore --mode=exhaustive \
           --scenario="$scratch/scenarios/$s.textproto" --max_faults="$k" \
@@ -182,7 +184,8 @@ run_mode() {
         rc=$?
         [[ $rc -eq 1 ]] && { found "$e K=$k"; return; }
         if ((k == 1)); then
-          width[$e]=$(($(awk '$1 == "schedules" { print $2 }' "$out/log") - 1))
+          width[$e]=$(awk '$1 == "schedules" && $2 ~ /^[0-9]+$/ {
+            print $2 - 1 }' "$out/log")
         fi
       done
       ;;

@@ -63,7 +63,8 @@ fi
 if [[ $check -eq 1 ]]; then
   bad=0
   for p in "${patches[@]}"; do
-    if git apply --check "$p" 2>/dev/null; then
+    if git apply --check "$p" 2>/dev/null ||
+        patch -p1 --dry-run --silent --force <"$p" >/dev/null 2>&1; then
       echo "applies: $p"
     else
       echo "DOES NOT APPLY: $p" >&2
@@ -224,7 +225,9 @@ for p in "${patches[@]}"; do
   name="$(basename "$p" .patch)"
   names+=("$name")
   (cd "$scratch" && git checkout -q -- . && git clean -fdq -e user.bazelrc)
-  if ! (cd "$scratch" && git apply "$root/$p"); then
+  # As //tests/mutants:apply_check_test: exact, else with patch's fuzz.
+  if ! (cd "$scratch" && { git apply "$root/$p" 2>/dev/null ||
+      patch -p1 --silent --force <"$root/$p" >/dev/null 2>&1; }); then
     echo "mutants: $name NO LONGER APPLIES" >&2
     result["$name"]="DOES NOT APPLY"
     broken=1

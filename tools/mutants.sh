@@ -89,7 +89,9 @@ trap cleanup EXIT
 
 # Exhaustive search bases: a scenario, then explore flags. Single-datagram
 # faults everywhere; bursts (4 datagrams in a row) only where the idle timeout
-# is the default 30 s (with a short one a burst legitimately silences a side).
+# is the default 30 s (with a short one a burst legitimately silences a side),
+# and at most two of them. Every (base, K) used passes on the unmutated tree
+# (checked for K <= 3, bursts K <= 2), so a failure is the mutant's.
 exhaustive_entries=(clean retry version_negotiation resumption_0rtt
   resumption_0rtt_rejected amplification_limit error_alpn_mismatch
   error_server_internal_error error_signing_failure
@@ -160,7 +162,11 @@ run_mode() {
         if ((i == 2 * ${#exhaustive_entries[@]})); then
           mapfile -t -O "${#plan[@]}" plan < <(
             for e in "${exhaustive_entries[@]}"; do
-              for k in $(seq 2 "$max_k"); do
+              local top=$max_k
+              # Three bursts of 4 can silence a client for good (12 drops):
+              # the unmutated tree fails there too, so bursts stop at K=2.
+              [[ "$e" == *burst* ]] && ((top > 2)) && top=2
+              for k in $(seq 2 "$top"); do
                 awk -v w="${width[$e]:-1000}" -v k="$k" -v e="$e" 'BEGIN {
                   t = 1; s = 1
                   for (j = 1; j <= k; j++) { t = t * w / j; s += t }

@@ -316,6 +316,31 @@ bool OnlyPrimingLost(const SeedResult& r) {
   return any;
 }
 
+// Whether the run only failed to make contact: no side confirmed or closed
+// (each timed out or never heard of the connection) and the only complaints
+// are about that outcome. Under the drawn loss and outages every datagram
+// of one side can legitimately be lost until the idle timeout. Such runs
+// are counted apart, not judged: swarm cannot tell them from a side that
+// stopped retransmitting (bounded exhaustive search with bursts can, on a
+// network it controls).
+bool OnlyLostContact(const SeedResult& r) {
+  using Kind = scenarios::VerdictKind;
+  bool any = false;
+  for (const scenarios::PairResult& p : r.pairs) {
+    if (p.violations.empty()) continue;
+    for (const scenarios::OracleViolation& v : p.violations) {
+      if (v.oracle != "expected_outcome" && v.oracle != "verdicts_agree") {
+        return false;
+      }
+    }
+    for (Kind k : {p.client.kind, p.server.kind}) {
+      if (k != Kind::kTimedOut && k != Kind::kNone) return false;
+    }
+    any = true;
+  }
+  return any;
+}
+
 struct Draw {
   Knobs knobs;
   uint64_t seed;
@@ -347,6 +372,8 @@ std::string SwarmReport::Render() const {
       &out, absl::StrFormat("%-28s %d\n", "skipped (unsupported)", skipped));
   absl::StrAppend(&out, absl::StrFormat("%-28s %d\n", "priming handshake lost",
                                         priming_lost));
+  absl::StrAppend(&out,
+                  absl::StrFormat("%-28s %d\n", "contact lost", contact_lost));
   absl::StrAppend(&out, absl::StrFormat("%-28s %d\n", "distinct outcomes",
                                         outcomes.size()));
   absl::StrAppend(&out,
@@ -405,6 +432,10 @@ absl::StatusOr<SwarmReport> ExploreSwarm(SeedRunner& runner,
     }
     if (OnlyPrimingLost(*result)) {
       ++report.priming_lost;
+      continue;
+    }
+    if (OnlyLostContact(*result)) {
+      ++report.contact_lost;
       continue;
     }
     ++report.runs;

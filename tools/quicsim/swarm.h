@@ -58,6 +58,10 @@ struct SwarmReport {
   // Resumption runs whose priming handshake was lost as a whole to the
   // drawn impairments (nothing to resume; not judged further).
   uint64_t priming_lost = 0;
+  // Runs where no side confirmed or closed and only the outcome was
+  // wrong: every datagram of a side lost to the drawn impairments, or a
+  // side that stopped trying; not judged (see swarm.cc).
+  uint64_t contact_lost = 0;
   std::map<std::string, int64_t> outcomes;
   std::vector<SwarmFailure> failures;
   double cpu_seconds = 0;

@@ -1,19 +1,9 @@
 #include "endpoints/handshake_pair.h"
 
-#include "absl/strings/str_format.h"
 #include "base/check.h"
 
 namespace quicsim::endpoints {
 namespace {
-
-int Side(Perspective p) { return p == Perspective::kClient ? 0 : 1; }
-const char* SideName(Perspective p) {
-  return p == Perspective::kClient ? "client" : "server";
-}
-const char* LevelName(int level) {
-  static const char* kNames[] = {"initial", "0rtt", "handshake", "1rtt"};
-  return kNames[level];
-}
 
 // Stands in for a released endpoint whose connection is stopped: such a
 // connection returns from OnDatagram() before counting, observing or
@@ -26,74 +16,13 @@ SilentReceiver kSilent;
 
 }  // namespace
 
-void PairOracle::Violate(std::string oracle, std::string detail) {
-  violations_.push_back({std::move(oracle), std::move(detail)});
-}
-
-void PairOracle::OnDatagramSent(Perspective self, size_t bytes, uint8_t levels,
-                                bool has_connection_close) {
-  if (ended_[Side(self)]) {
-    Violate(
-        "sent_after_close",
-        absl::StrFormat("%s sent %d bytes after its closing/draining period",
-                        SideName(self), bytes));
-  }
-  if (self != Perspective::kServer || server_validated_) return;
-  server_sent_ += bytes;
-  ++datagrams_checked_;
-  if (server_sent_ > 3 * server_received_) {
-    Violate("amplification",
-            absl::StrFormat("server sent %d bytes having received %d before "
-                            "address validation",
-                            server_sent_, server_received_));
-  }
-}
-
-void PairOracle::OnDatagramReceived(Perspective self, size_t bytes) {
-  if (self == Perspective::kServer && !server_validated_) {
-    server_received_ += bytes;
-  }
-}
-
-void PairOracle::OnAddressValidated(Perspective self) {
-  if (self == Perspective::kServer) server_validated_ = true;
-}
-
-void PairOracle::OnKeysDiscarded(Perspective self, EncryptionLevel level) {
-  discarded_[Side(self)][static_cast<int>(level)] = true;
-}
-
-void PairOracle::OnPacketSent(Perspective self, EncryptionLevel level) {
-  if (discarded_[Side(self)][static_cast<int>(level)]) {
-    Violate(
-        "keys_discarded",
-        absl::StrFormat("%s sent a %s packet after discarding its keys",
-                        SideName(self), LevelName(static_cast<int>(level))));
-  }
-}
-
-void PairOracle::OnClosingPeriodEnded(Perspective self) {
-  ended_[Side(self)] = true;
-}
-
-void PairOracle::OnLossTimer(Perspective self, bool armed, bool required) {
-  if (!required || armed || deadlock_reported_) return;
-  // Reported as a stall: nothing would make either side send again unless
-  // the peer happened to retransmit.
-  deadlock_reported_ = true;
-  Violate("no_stall",
-          absl::StrFormat("%s has no loss-detection timer armed before the "
-                          "handshake is confirmed and before its peer "
-                          "completed address validation (RFC 9002 §6.2.2.1: "
-                          "a deadlock if the peer waits too)",
-                          SideName(self)));
-}
-
 HandshakePair::HandshakePair(HandshakePairOptions options,
                              sim::Scheduler* scheduler, sim::Network* network,
                              uint64_t seed, std::string name,
                              sim::TraceSink* trace)
-    : name_(std::move(name)), network_(network) {
+    : name_(std::move(name)),
+      observer_(options.observer != nullptr ? options.observer : &unwatched_),
+      network_(network) {
   options.client.perspective = Perspective::kClient;
   options.server.connection.perspective = Perspective::kServer;
   options.client.peer = options.server.connection.local;
@@ -108,22 +37,22 @@ HandshakePair::HandshakePair(HandshakePairOptions options,
   const uint64_t server_seed = sim::Rng::StreamSeed(seed, name_ + "/server");
   if (options.foreign_client) {
     foreign_client_ =
-        options.foreign_client(client_seed, name_ + "/client", &oracle_);
+        options.foreign_client(client_seed, name_ + "/client", observer_);
     foreign_client_->set_on_done([this] { CheckDone(); });
   } else {
     client_ = std::make_unique<ClientEndpoint>(
         std::move(options.client), scheduler, network, client_seed,
-        name_ + "/client", trace, &oracle_);
+        name_ + "/client", trace, observer_);
     client_->connection().set_on_done([this] { CheckDone(); });
   }
   if (options.foreign_server) {
     foreign_server_ =
-        options.foreign_server(server_seed, name_ + "/server", &oracle_);
+        options.foreign_server(server_seed, name_ + "/server", observer_);
     foreign_server_->set_on_done([this] { CheckDone(); });
   } else {
     server_ = std::make_unique<ServerEndpoint>(
         std::move(options.server), scheduler, network, server_seed,
-        name_ + "/server", trace, &oracle_);
+        name_ + "/server", trace, observer_);
     server_->set_on_connection(
         [this](Connection* c) { c->set_on_done([this] { CheckDone(); }); });
   }

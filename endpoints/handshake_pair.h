@@ -1,5 +1,6 @@
 // One simulated client/server handshake: both endpoints on a shared network,
-// the oracles that watch every datagram, and the pair's combined result.
+// reporting what they do on the wire to one observer (the scenarios layer's
+// oracles, scenarios/oracles/pair_oracle.h), and the pair's combined result.
 // Scenario runners build thousands of these on one scheduler.
 #ifndef QUICSIM_ENDPOINTS_HANDSHAKE_PAIR_H_
 #define QUICSIM_ENDPOINTS_HANDSHAKE_PAIR_H_
@@ -13,49 +14,6 @@
 #include "sim/network.h"
 
 namespace quicsim::endpoints {
-
-// A broken invariant, found by an oracle.
-struct OracleViolation {
-  std::string oracle;  // "amplification", "keys_discarded", ...
-  std::string detail;
-};
-
-// Watches one pair's traffic and checks the invariants that must hold for
-// every datagram: the server's 3x anti-amplification limit before address
-// validation (RFC 9000 §8.1), no packet at a level whose keys were
-// discarded, nothing sent after the closing or draining period, and the
-// client's anti-deadlock timer (RFC 9002 §6.2.2.1). It counts
-// from what the endpoints report, independently of the code that enforces
-// the limits.
-class PairOracle : public ConnectionObserver {
- public:
-  void OnDatagramSent(Perspective self, size_t bytes, uint8_t levels,
-                      bool has_connection_close) override;
-  void OnDatagramReceived(Perspective self, size_t bytes) override;
-  void OnAddressValidated(Perspective self) override;
-  void OnKeysDiscarded(Perspective self, EncryptionLevel level) override;
-  void OnPacketSent(Perspective self, EncryptionLevel level) override;
-  void OnClosingPeriodEnded(Perspective self) override;
-  void OnLossTimer(Perspective self, bool armed, bool required) override;
-
-  const std::vector<OracleViolation>& violations() const { return violations_; }
-  // Bytes the server sent and received before it validated the address.
-  uint64_t server_sent_unvalidated() const { return server_sent_; }
-  uint64_t server_received_unvalidated() const { return server_received_; }
-  uint64_t max_amplification_datagram() const { return datagrams_checked_; }
-
- private:
-  void Violate(std::string oracle, std::string detail);
-
-  bool server_validated_ = false;
-  uint64_t server_sent_ = 0;
-  uint64_t server_received_ = 0;
-  uint64_t datagrams_checked_ = 0;
-  bool discarded_[2][4] = {};
-  bool ended_[2] = {};
-  bool deadlock_reported_ = false;
-  std::vector<OracleViolation> violations_;
-};
 
 // One side of a pair run by another QUIC stack (an adapter such as
 // Ngtcp2Endpoint), seen through what the pair needs of it.
@@ -71,7 +29,7 @@ class ForeignEndpoint {
   virtual void set_on_done(absl::AnyInvocable<void()> on_done) = 0;
 };
 
-// Builds a foreign side that reports to `observer` (the pair's oracle), with
+// Builds a foreign side that reports to `observer` (the pair's), with
 // `rng_seed` and `actor` chosen by the pair.
 using ForeignEndpointFactory =
     absl::AnyInvocable<std::unique_ptr<ForeignEndpoint>(
@@ -89,6 +47,9 @@ struct HandshakePairOptions {
   // endpoints are then used only for their addresses).
   ForeignEndpointFactory foreign_client;
   ForeignEndpointFactory foreign_server;
+  // Receives both sides' observations (the oracles); not owned, must outlive
+  // the pair. nullptr: nobody watches.
+  ConnectionObserver* observer = nullptr;
 };
 
 // One client/server pair; see the file comment.
@@ -111,7 +72,7 @@ class HandshakePair {
   // finished pair no longer needs. Each of our sides whose connection is
   // stopped ignores every datagram without a trace, so its endpoint is
   // replaced by a receiver that does exactly that and destroyed; verdicts,
-  // done() and the oracle's results stay. client(), server() and
+  // done() and what the observer saw stay. client(), server() and
   // server_endpoint() must not be used afterwards.
   void ReleaseState();
 
@@ -120,11 +81,9 @@ class HandshakePair {
   const Verdict& server_verdict() const;
   // Our own endpoints' details (only when that side is not foreign).
   bool has_quicsim_client() const { return client_ != nullptr; }
-  bool has_quicsim_server() const { return server_ != nullptr; }
   const Connection& client() const { return client_->connection(); }
   const Connection* server() const { return server_->connection(); }
   const ServerEndpoint& server_endpoint() const { return *server_; }
-  const PairOracle& oracle() const { return oracle_; }
   const std::string& name() const { return name_; }
   // Called once when done() becomes true.
   void set_on_done(absl::AnyInvocable<void()> on_done) {
@@ -135,7 +94,9 @@ class HandshakePair {
   void CheckDone();
 
   std::string name_;
-  PairOracle oracle_;
+  // options.observer, or unwatched_ when none was given.
+  ConnectionObserver unwatched_;
+  ConnectionObserver* observer_;
   std::unique_ptr<ClientEndpoint> client_;
   std::unique_ptr<ServerEndpoint> server_;
   std::unique_ptr<ForeignEndpoint> foreign_client_;

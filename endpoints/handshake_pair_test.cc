@@ -158,25 +158,5 @@ TEST(HandshakePairReleaseTest, NothingIsReleasedBeforeTheVerdict) {
   EXPECT_EQ(pair.client_verdict().kind, Verdict::Kind::kNone);
 }
 
-TEST(PairOracleTest, ClientWithoutTimerWhileOneIsRequiredIsAStall) {
-  PairOracle oracle;
-  // Armed, or not required (the server; a client whose peer validated its
-  // address): nothing to report.
-  oracle.OnLossTimer(Perspective::kClient, /*armed=*/true, /*required=*/true);
-  oracle.OnLossTimer(Perspective::kClient, /*armed=*/false,
-                     /*required=*/false);
-  oracle.OnLossTimer(Perspective::kServer, /*armed=*/false,
-                     /*required=*/false);
-  EXPECT_TRUE(oracle.violations().empty());
-  // Required and not armed: one no_stall violation, reported once.
-  oracle.OnLossTimer(Perspective::kClient, /*armed=*/false, /*required=*/true);
-  oracle.OnLossTimer(Perspective::kClient, /*armed=*/false, /*required=*/true);
-  ASSERT_EQ(oracle.violations().size(), 1u);
-  EXPECT_EQ(oracle.violations()[0].oracle, "no_stall");
-  EXPECT_NE(oracle.violations()[0].detail.find("client has no loss-detection"),
-            std::string::npos)
-      << oracle.violations()[0].detail;
-}
-
 }  // namespace
 }  // namespace quicsim::endpoints

@@ -37,7 +37,7 @@
 // coalesced packets, parsed from the long headers) and received, every packet
 // sent, address validation on the server (a valid Retry token at creation, or
 // the first Handshake packet ngtcp2 accepted) and the end of the
-// closing/draining period, so PairOracle's amplification and
+// closing/draining period, so the pair oracles' amplification and
 // sent-after-close checks run on an ngtcp2 server too. ngtcp2 0.12 has no
 // key-discard callback, so OnKeysDiscarded is never reported.
 #ifndef QUICSIM_ENDPOINTS_NGTCP2_ENDPOINT_H_

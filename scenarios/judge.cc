@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "scenarios/oracles/error_propagation.h"
+#include "scenarios/oracles/expected_outcome.h"
 #include "scenarios/oracles/no_stall.h"
-#include "scenarios/oracles/resumption_outcome.h"
 #include "scenarios/scenario_loader.h"
 
 namespace quicsim::scenarios {
@@ -32,14 +32,6 @@ VerdictKind KindOf(endpoints::Verdict::Kind kind) {
   return VerdictKind::kNone;
 }
 
-// The endpoint oracles' names -> scenarios::Expectations::Oracle names.
-std::string OracleName(const std::string& endpoint_name) {
-  if (endpoint_name == "amplification") return "amplification_limit";
-  if (endpoint_name == "keys_discarded") return "no_packet_after_key_discard";
-  if (endpoint_name == "sent_after_close") return "no_packet_after_draining";
-  return endpoint_name;
-}
-
 // The max_handshake_time bound of `expect`, if any.
 std::optional<sim::Duration> Bound(const Expectations& expect) {
   if (expect.max_handshake_time().empty()) return std::nullopt;
@@ -51,9 +43,7 @@ void JudgeMeasured(const VariantPlan& plan, const PairSlot& slot,
                    PairResult* pr) {
   const endpoints::HandshakePair* pair = slot.measured.get();
   if (pair == nullptr) return;
-  for (const endpoints::OracleViolation& v : pair->oracle().violations()) {
-    pr->violations.push_back({OracleName(v.oracle), v.detail});
-  }
+  pr->violations = slot.oracle->violations();
   for (std::string& detail : oracles::CheckErrorPropagation(
            pair->client_verdict(), pair->server_verdict(),
            Bound(plan.scenario.expect()))) {
@@ -69,14 +59,13 @@ void JudgeMeasured(const VariantPlan& plan, const PairSlot& slot,
 // The oracles of the priming handshake (resumption).
 void JudgePrime(const PairSlot& slot, PairResult* pr) {
   if (slot.prime == nullptr) return;
-  for (const endpoints::OracleViolation& v :
-       slot.prime->oracle().violations()) {
+  for (const OracleViolation& v : slot.prime_oracle->violations()) {
     pr->violations.push_back(
-        {OracleName(v.oracle), absl::StrCat("priming handshake: ", v.detail)});
+        {v.oracle, absl::StrCat("priming handshake: ", v.detail)});
   }
-  std::string missing = oracles::CheckPrimingTicket(slot.prime_ticket);
-  if (!missing.empty()) {
-    pr->violations.push_back({oracles::kExpectedOutcome, std::move(missing)});
+  if (std::optional<std::string> missing =
+          oracles::CheckPrimingTicket(slot.prime_ticket)) {
+    pr->violations.push_back({oracles::kExpectedOutcome, std::move(*missing)});
   }
 }
 

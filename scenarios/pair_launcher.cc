@@ -106,6 +106,8 @@ void PairLauncher::StartMeasured(int i, tls::Session session) {
       o.server.connection.expect_request_bytes = o.client.request.size();
     }
   }
+  slots_[i].oracle = std::make_unique<oracles::PairOracle>();
+  o.observer = slots_[i].oracle.get();
   sim::Scheduler* scheduler = &world_->scheduler;
   slots_[i].measured = std::make_unique<endpoints::HandshakePair>(
       std::move(o), scheduler, &world_->network, world_->seed,
@@ -121,8 +123,11 @@ void PairLauncher::StartMeasured(int i, tls::Session session) {
 }
 
 void PairLauncher::StartPrime(int i) {
+  endpoints::HandshakePairOptions o = OptionsFor(i, true);
+  slots_[i].prime_oracle = std::make_unique<oracles::PairOracle>();
+  o.observer = slots_[i].prime_oracle.get();
   slots_[i].prime = std::make_unique<endpoints::HandshakePair>(
-      OptionsFor(i, true), &world_->scheduler, &world_->network, world_->seed,
+      std::move(o), &world_->scheduler, &world_->network, world_->seed,
       absl::StrFormat("pair/%d/prime", i), &world_->recorder);
   endpoints::HandshakePair* prime = slots_[i].prime.get();
   prime->set_on_done([this, i, prime] {

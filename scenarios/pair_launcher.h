@@ -14,6 +14,7 @@
 #include "endpoints/handshake_pair.h"
 #include "endpoints/ngtcp2_session_cache.h"
 #include "scenarios/ngtcp2_sides.h"
+#include "scenarios/oracles/pair_oracle.h"
 #include "scenarios/runner/seed_runner.h"
 #include "scenarios/world_builder.h"
 #include "tls/session.h"
@@ -23,6 +24,9 @@ namespace quicsim::scenarios {
 // One pair of the world: its measured handshake and, for resumption, the
 // priming handshake that fetched the session ticket.
 struct PairSlot {
+  // Each handshake's packet-level oracles (created before the handshake).
+  std::unique_ptr<oracles::PairOracle> prime_oracle;
+  std::unique_ptr<oracles::PairOracle> oracle;
   std::unique_ptr<endpoints::HandshakePair> prime;
   std::unique_ptr<endpoints::HandshakePair> measured;
   // False when the priming handshake ended without a session ticket.

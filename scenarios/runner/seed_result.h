@@ -63,10 +63,11 @@ struct PairResult {
   int pair_index = 0;
   Verdict client;
   Verdict server;
-  // Violations found by the endpoint layer (amplification_limit,
-  // no_packet_after_key_discard, no_packet_after_draining, no_stall); the
-  // runner library appends verdicts_agree / expected_outcome /
-  // handshake_time (tools/quicsim/expectations.h).
+  // Violations found while the world ran (scenarios/judge.h:
+  // amplification_limit, no_packet_after_key_discard,
+  // no_packet_after_draining, error_propagation, expected_outcome of a
+  // resumption, no_stall); JudgePair appends verdicts_agree /
+  // expected_outcome / handshake_time (scenarios/oracles/expectations.h).
   std::vector<OracleViolation> violations;
 };
 

@@ -19,6 +19,7 @@
 #include "endpoints/packet_protection.h"
 #include "endpoints/quic_data_writer.h"
 #include "endpoints/types.h"
+#include "scenarios/oracles/pair_oracle.h"
 #include "sim/capture.h"
 #include "sim/network.h"
 #include "sim/scheduler.h"
@@ -293,7 +294,7 @@ InjectionOutcome RunInjection(absl::Span<const uint8_t> input) {
   }
   // The endpoints themselves (not a HandshakePair) so that the injected
   // datagram arrives now, ahead of whatever the links hold.
-  quicsim::endpoints::PairOracle oracle;
+  quicsim::scenarios::oracles::PairOracle oracle;
   world.network.AddRoute(kClientAddr, kServerAddr, world.c2s);
   world.network.AddRoute(kServerAddr, kClientAddr, world.s2c);
   quicsim::endpoints::ServerEndpoint server(o.server, &world.scheduler,

@@ -28,6 +28,7 @@
 #include "absl/types/span.h"
 #include "endpoints/handshake_pair.h"
 #include "endpoints/verdict.h"
+#include "scenarios/runner/seed_result.h"
 
 namespace quicsim::fuzz {
 
@@ -44,9 +45,9 @@ struct InjectionOutcome {
   endpoints::Verdict client;
   // Unset when the server never created a connection.
   std::optional<endpoints::Verdict> server;
-  // What the pair's oracle (amplification, keys discarded, sent after
-  // close) found.
-  std::vector<endpoints::OracleViolation> violations;
+  // What the pair's oracles (amplification_limit,
+  // no_packet_after_key_discard, no_packet_after_draining) found.
+  std::vector<scenarios::OracleViolation> violations;
 };
 
 // Runs one input; see the file comment.

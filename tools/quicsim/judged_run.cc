@@ -6,10 +6,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "scenarios/oracles/expectations.h"
 #include "scenarios/scenario_loader.h"
-#include "tools/quicsim/expectations.h"
 
 namespace quicsim::tools {
+
+using scenarios::oracles::JudgePair;
 
 using scenarios::PairResult;
 using scenarios::PairResultToProto;

@@ -7,9 +7,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "scenarios/oracles/expectations.h"
 #include "scenarios/validate.h"
 #include "tools/export/file_io.h"
-#include "tools/quicsim/expectations.h"
 #include "tools/quicsim/judged_run.h"
 #include "tools/quicsim/junit.h"
 #include "tools/quicsim/progress.h"
@@ -17,6 +17,8 @@
 #include "tools/quicsim/trace_io.h"
 
 namespace quicsim::tools {
+
+using scenarios::oracles::kDeterminismOracle;
 
 using scenarios::RunSeedOptions;
 using scenarios::SeedResult;

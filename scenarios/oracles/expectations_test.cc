@@ -1,19 +1,19 @@
-#include "tools/quicsim/expectations.h"
+#include "scenarios/oracles/expectations.h"
 
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 
-namespace quicsim::tools {
+namespace quicsim::scenarios::oracles {
 
-using scenarios::OracleViolation;
-using scenarios::PairResult;
-using scenarios::Verdict;
-using scenarios::VerdictKind;
+using ::quicsim::scenarios::OracleViolation;
+using ::quicsim::scenarios::PairResult;
+using ::quicsim::scenarios::Verdict;
+using ::quicsim::scenarios::VerdictKind;
 namespace {
 
-using scenarios::Expectations;
+using ::quicsim::scenarios::Expectations;
 
 std::vector<std::string> Oracles(const Expectations& e, Verdict c, Verdict s) {
   PairResult p;
@@ -160,4 +160,4 @@ TEST(ExpectationsTest, ExpectedViolationIsDemonstratedOrReported) {
 }
 
 }  // namespace
-}  // namespace quicsim::tools
+}  // namespace quicsim::scenarios::oracles

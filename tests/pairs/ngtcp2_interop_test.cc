@@ -15,6 +15,7 @@
 #include "endpoints/handshake_pair.h"
 #include "endpoints/ngtcp2_endpoint.h"
 #include "gtest/gtest.h"
+#include "scenarios/oracles/pair_oracle.h"
 #include "sim/impairment.h"
 #include "sim/link.h"
 #include "sim/network.h"
@@ -189,7 +190,7 @@ class InteropPair {
                ? our_server_->connection()->verdict()
                : none_;
   }
-  const PairOracle& oracle() const { return oracle_; }
+  const scenarios::oracles::PairOracle& oracle() const { return oracle_; }
   const Ngtcp2Endpoint& ngtcp2() const { return *ng_; }
   const ServerEndpoint* our_server() const { return our_server_.get(); }
 
@@ -225,7 +226,7 @@ class InteropPair {
   }
 
   Direction direction_;
-  PairOracle oracle_;
+  scenarios::oracles::PairOracle oracle_;
   std::unique_ptr<tls::Context> context_;
   std::unique_ptr<ClientEndpoint> our_client_;
   std::unique_ptr<ServerEndpoint> our_server_;
@@ -293,7 +294,7 @@ std::string Describe(const InteropPair& pair) {
   std::string out = absl::StrFormat("client %s, server %s",
                                     VerdictToString(pair.client_verdict()),
                                     VerdictToString(pair.server_verdict()));
-  for (const OracleViolation& v : pair.oracle().violations()) {
+  for (const scenarios::OracleViolation& v : pair.oracle().violations()) {
     absl::StrAppend(&out, "; ", v.oracle, ": ", v.detail);
   }
   return out;
@@ -345,7 +346,7 @@ TEST_P(InteropTest, CleanLink) {
   EXPECT_EQ(run.pair->server_verdict().elapsed, ngtcp2_is_server()
                                                     ? Duration::Millis(20)
                                                     : Duration::Micros(26640));
-  EXPECT_GT(run.pair->oracle().server_sent_unvalidated(), 0u);
+  EXPECT_GT(run.pair->oracle().amplification().server_sent_unvalidated(), 0u);
 }
 
 TEST_P(InteropTest, HandshakeLoss) {

@@ -1,4 +1,4 @@
-#include "scenarios/oracles/resumption_outcome.h"
+#include "scenarios/oracles/expected_outcome.h"
 
 #include "gtest/gtest.h"
 
@@ -22,13 +22,13 @@ Verdict Confirmed(bool resumed, bool early_data_accepted) {
   return v;
 }
 
-TEST(ResumptionOutcomeTest, HoldsWhenTheClientDoesNotResume) {
+TEST(ExpectedOutcomeTest, HoldsWhenTheClientDoesNotResume) {
   EXPECT_TRUE(CheckResumption(Side(false, false), Side(true, true), true,
                               Confirmed(false, false))
                   .empty());
 }
 
-TEST(ResumptionOutcomeTest, OnlyConfirmedHandshakesAreJudged) {
+TEST(ExpectedOutcomeTest, OnlyConfirmedHandshakesAreJudged) {
   Verdict timed_out;
   timed_out.kind = Verdict::Kind::kTimedOut;
   EXPECT_TRUE(
@@ -36,7 +36,7 @@ TEST(ResumptionOutcomeTest, OnlyConfirmedHandshakesAreJudged) {
           .empty());
 }
 
-TEST(ResumptionOutcomeTest, MustResumeWithATicket) {
+TEST(ExpectedOutcomeTest, MustResumeWithATicket) {
   const auto v = CheckResumption(Side(true, false), Side(true, false), true,
                                  Confirmed(false, false));
   ASSERT_EQ(v.size(), 1u);
@@ -50,7 +50,7 @@ TEST(ResumptionOutcomeTest, MustResumeWithATicket) {
                   .empty());
 }
 
-TEST(ResumptionOutcomeTest, ZeroRttAcceptedExactlyWhenBothSidesWantIt) {
+TEST(ExpectedOutcomeTest, ZeroRttAcceptedExactlyWhenBothSidesWantIt) {
   EXPECT_TRUE(CheckResumption(Side(true, true), Side(true, true), true,
                               Confirmed(true, true))
                   .empty());
@@ -68,9 +68,10 @@ TEST(ResumptionOutcomeTest, ZeroRttAcceptedExactlyWhenBothSidesWantIt) {
   }
 }
 
-TEST(ResumptionOutcomeTest, PrimingWithoutTicket) {
-  EXPECT_EQ(CheckPrimingTicket(true), "");
-  EXPECT_NE(CheckPrimingTicket(false).find("without a session ticket"),
+TEST(ExpectedOutcomeTest, PrimingWithoutTicket) {
+  EXPECT_FALSE(CheckPrimingTicket(true).has_value());
+  ASSERT_TRUE(CheckPrimingTicket(false).has_value());
+  EXPECT_NE(CheckPrimingTicket(false)->find("without a session ticket"),
             std::string::npos);
 }
 

@@ -1,4 +1,5 @@
-// Handshakes between our client and server on the simulated network: clean
+// Handshakes between our client and server on the simulated network (the
+// scenarios layer's pair fixture, each pair watched by its oracles): clean
 // and impaired links, Retry, Version Negotiation, resumption and 0-RTT, the
 // amplification limit, and the error-injection rows of the design brief.
 #include "endpoints/connection.h"
@@ -10,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "endpoints/handshake_pair.h"
 #include "gtest/gtest.h"
+#include "scenarios/testing/pair_fixture.h"
 #include "sim/capture.h"
 #include "sim/impairment.h"
 #include "sim/link.h"
@@ -24,133 +26,44 @@ namespace {
 
 using sim::Duration;
 
-const tls::TestChain& Chain(int length = 2, size_t cert_size = 0) {
-  static auto* chains = new std::map<std::pair<int, size_t>, tls::TestChain>;
-  auto key = std::make_pair(length, cert_size);
-  auto it = chains->find(key);
-  if (it == chains->end()) {
-    tls::TestPkiOptions options;
-    options.chain_length = length;
-    options.target_certificate_size = cert_size;
-    absl::StatusOr<tls::TestChain> chain = tls::MakeTestChain(options);
-    QUICSIM_CHECK(chain.ok());
-    it = chains->emplace(key, *chain).first;
-  }
-  return it->second;
-}
-
-struct Contexts {
-  std::unique_ptr<tls::Context> client;
-  std::unique_ptr<tls::Context> server;
-};
-
-struct ContextOptions {
-  int chain_length = 2;
-  size_t cert_size = 0;
-  bool enable_0rtt = false;
-  tls::FaultInjection client_faults;
-  tls::FaultInjection server_faults;
-};
+using scenarios::testing::MakeTlsContexts;
+using scenarios::testing::PairFixture;
+using Contexts = scenarios::testing::TlsContexts;
+using ContextOptions = scenarios::testing::TlsOptions;
 
 Contexts MakeContexts(const ContextOptions& o = {}) {
-  const tls::TestChain& chain = Chain(o.chain_length, o.cert_size);
-  tls::Config server;
-  server.role = tls::Role::kServer;
-  server.certificate_chain = chain.chain;
-  server.private_key = chain.private_key;
-  server.enable_0rtt = o.enable_0rtt;
-  server.faults = o.server_faults;
-  tls::Config client;
-  client.role = tls::Role::kClient;
-  client.trust_anchors = {chain.root};
-  client.enable_0rtt = o.enable_0rtt;
-  client.enable_session_events = true;
-  client.faults = o.client_faults;
-  Contexts c;
-  c.client = *tls::Context::Create(client);
-  c.server = *tls::Context::Create(server);
-  return c;
+  return MakeTlsContexts(o);
 }
 
-// A network with one link per direction and any number of pairs.
-class World {
+// The fixture, printing the trace's tail when a test failed.
+class World : public PairFixture {
  public:
   explicit World(uint64_t seed, sim::LinkConfig link = DefaultLink())
-      : seed_(seed), network_(&scheduler_, seed, &trace_) {
-    c2s_ = network_.AddLink("c2s", link);
-    s2c_ = network_.AddLink("s2c", link);
-  }
-  static sim::LinkConfig DefaultLink() {
-    sim::LinkConfig link;
-    link.delay = Duration::Millis(10);
-    return link;
-  }
-  sim::Link* c2s() { return c2s_; }
-  sim::Link* s2c() { return s2c_; }
-  sim::Network& network() { return network_; }
-  sim::TraceRecorder& trace() { return trace_; }
-  sim::Scheduler& scheduler() { return scheduler_; }
-
-  HandshakePair* AddPair(
-      const Contexts& contexts,
-      absl::AnyInvocable<void(HandshakePairOptions&)> edit = nullptr) {
-    const int i = static_cast<int>(pairs_.size());
-    HandshakePairOptions options;
-    options.client.tls_context = contexts.client.get();
-    options.client.local = sim::Address::V4(10, 0, 0, 1, 40000 + i);
-    options.server.connection.tls_context = contexts.server.get();
-    options.server.connection.local = sim::Address::V4(10, 0, 1, 1, 443 + i);
-    options.client_to_server = c2s_;
-    options.server_to_client = s2c_;
-    if (edit) edit(options);
-    pairs_.push_back(std::make_unique<HandshakePair>(
-        std::move(options), &scheduler_, &network_, seed_,
-        absl::StrFormat("pair/%d", i), &trace_));
-    HandshakePair* pair = pairs_.back().get();
-    pair->set_on_done([pair] { pair->Stop(); });
-    EXPECT_TRUE(pair->Start().ok());
-    return pair;
-  }
-
+      : PairFixture(Options{seed, link}) {}
   ~World() {
     if (::testing::Test::HasFailure()) {
-      const auto& events = trace_.events();
+      const auto& events = trace().events();
       const size_t from = events.size() > 150 ? events.size() - 150 : 0;
       for (size_t i = from; i < events.size(); ++i) {
         std::fprintf(stderr, "%s\n", events[i].ToString().c_str());
       }
     }
   }
-
-  sim::RunResult Run(Duration limit = Duration::Seconds(120)) {
-    scheduler_.set_limits(
-        {.max_events = 5'000'000, .max_time = sim::Time::Zero() + limit});
-    return scheduler_.RunUntilIdle();
-  }
-
- private:
-  uint64_t seed_;
-  sim::Scheduler scheduler_;
-  sim::TraceRecorder trace_;
-  sim::Network network_;
-  sim::Link* c2s_;
-  sim::Link* s2c_;
-  std::vector<std::unique_ptr<HandshakePair>> pairs_;
 };
 
-void ExpectConfirmed(const HandshakePair& pair) {
+void ExpectConfirmed(const World& world, const HandshakePair& pair) {
   EXPECT_EQ(pair.client_verdict().kind, Verdict::Kind::kConfirmed)
       << VerdictToString(pair.client_verdict());
   EXPECT_EQ(pair.server_verdict().kind, Verdict::Kind::kConfirmed)
       << VerdictToString(pair.server_verdict());
-  EXPECT_TRUE(pair.oracle().violations().empty())
-      << pair.oracle().violations().front().oracle << ": "
-      << pair.oracle().violations().front().detail;
+  EXPECT_TRUE(world.oracle(&pair).violations().empty())
+      << world.oracle(&pair).violations().front().oracle << ": "
+      << world.oracle(&pair).violations().front().detail;
 }
 
 // Both sides end with `code`: one sent it, the other received it.
-void ExpectClosedWith(const HandshakePair& pair, uint64_t code,
-                      Perspective sender) {
+void ExpectClosedWith(const World& world, const HandshakePair& pair,
+                      uint64_t code, Perspective sender) {
   const Verdict& sent = sender == Perspective::kClient ? pair.client_verdict()
                                                        : pair.server_verdict();
   const Verdict& received = sender == Perspective::kClient
@@ -161,7 +74,7 @@ void ExpectClosedWith(const HandshakePair& pair, uint64_t code,
   EXPECT_EQ(received.kind, Verdict::Kind::kClosedReceived)
       << VerdictToString(received);
   EXPECT_EQ(received.code, code) << VerdictToString(received);
-  EXPECT_TRUE(pair.oracle().violations().empty());
+  EXPECT_TRUE(world.oracle(&pair).violations().empty());
 }
 
 TEST(ConnectionTest, CleanHandshakeConfirmsBothSides) {
@@ -169,7 +82,7 @@ TEST(ConnectionTest, CleanHandshakeConfirmsBothSides) {
   World world(1);
   HandshakePair* pair = world.AddPair(contexts);
   world.Run();
-  ExpectConfirmed(*pair);
+  ExpectConfirmed(world, *pair);
   // 20 ms RTT: the client confirms on HANDSHAKE_DONE after two round trips
   // (Initial/Handshake flight, then Finished -> HANDSHAKE_DONE).
   EXPECT_EQ(pair->client_verdict().elapsed, Duration::Millis(40));
@@ -214,7 +127,7 @@ TEST(ConnectionTest, HandshakeLossThirtyPercentWithBursts) {
                     << VerdictToString(pair->client_verdict()) << ", server "
                     << VerdictToString(pair->server_verdict());
     }
-    EXPECT_TRUE(pair->oracle().violations().empty()) << "seed " << seed;
+    EXPECT_TRUE(world.oracle(pair).violations().empty()) << "seed " << seed;
   }
   EXPECT_EQ(confirmed, 50);
 }
@@ -235,7 +148,7 @@ TEST(ConnectionTest, CorruptionReorderAndDuplication) {
     HandshakePair* pair = world.AddPair(contexts);
     world.Run(Duration::Seconds(60));
     SCOPED_TRACE(absl::StrFormat("seed %d", seed));
-    ExpectConfirmed(*pair);
+    ExpectConfirmed(world, *pair);
   }
 }
 
@@ -254,7 +167,7 @@ TEST(ConnectionTest, CorruptedConnectionIdInFirstInitialLeavesNoState) {
   world.c2s()->SetScript({corrupt});
   HandshakePair* pair = world.AddPair(contexts);
   world.Run();
-  ExpectConfirmed(*pair);
+  ExpectConfirmed(world, *pair);
   EXPECT_EQ(pair->client().stats().ptos, 1u);
 }
 
@@ -271,7 +184,7 @@ TEST(ConnectionTest, LargerDatagramsWithinThePeersLimit) {
     o.server.connection.max_datagram_size = 1450;
   });
   world.Run();
-  ExpectConfirmed(*pair);
+  ExpectConfirmed(world, *pair);
   size_t largest_from_server = 0;
   for (const sim::CapturedDatagram& d : capture.datagrams()) {
     if (d.src == sim::Address::V4(10, 0, 1, 1, 443)) {
@@ -290,7 +203,7 @@ TEST(ConnectionTest, LongDelay) {
   World world(3, link);
   HandshakePair* pair = world.AddPair(contexts);
   world.Run();
-  ExpectConfirmed(*pair);
+  ExpectConfirmed(world, *pair);
   EXPECT_EQ(pair->client_verdict().elapsed, Duration::Millis(3000));
 }
 
@@ -300,7 +213,7 @@ TEST(ConnectionTest, Retry) {
   HandshakePair* pair = world.AddPair(
       contexts, [](HandshakePairOptions& o) { o.server.retry = true; });
   world.Run();
-  ExpectConfirmed(*pair);
+  ExpectConfirmed(world, *pair);
   EXPECT_EQ(pair->server_endpoint().retries_sent(), 1u);
   // One extra round trip for the Retry.
   EXPECT_EQ(pair->client_verdict().elapsed, Duration::Millis(60));
@@ -313,7 +226,7 @@ TEST(ConnectionTest, VersionNegotiation) {
     o.client.initial_version = 0x1a2a3a4a;
   });
   world.Run();
-  ExpectConfirmed(*pair);
+  ExpectConfirmed(world, *pair);
   EXPECT_EQ(pair->server_endpoint().version_negotiations_sent(), 1u);
   EXPECT_EQ(pair->client_verdict().elapsed, Duration::Millis(60));
 }
@@ -327,7 +240,7 @@ TEST(ConnectionTest, ResumptionWithZeroRttAccepted) {
     o.client.wait_for_session_ticket = true;
   });
   world.Run();
-  ExpectConfirmed(*first);
+  ExpectConfirmed(world, *first);
   ASSERT_TRUE(first->client().received_session().valid());
   tls::Session session = first->client().received_session();
   EXPECT_TRUE(session.early_data_capable());
@@ -339,7 +252,7 @@ TEST(ConnectionTest, ResumptionWithZeroRttAccepted) {
     o.server.connection.expect_request_bytes = request.size();
   });
   world.Run();
-  ExpectConfirmed(*second);
+  ExpectConfirmed(world, *second);
   EXPECT_TRUE(second->client_verdict().resumed);
   EXPECT_TRUE(second->client_verdict().early_data_accepted);
   ASSERT_NE(second->server(), nullptr);
@@ -372,7 +285,7 @@ TEST(ConnectionTest, ZeroRttRejectedRequestArrivesIn1Rtt) {
         o.server.connection.expect_request_bytes = request.size();
       });
   world.Run();
-  ExpectConfirmed(*second);
+  ExpectConfirmed(world, *second);
   EXPECT_FALSE(second->client_verdict().early_data_accepted);
   ASSERT_NE(second->server(), nullptr);
   EXPECT_EQ(second->server()->request_bytes_received(), request.size());
@@ -391,10 +304,11 @@ TEST(ConnectionTest, AmplificationLimitWithLargeChain) {
       std::make_unique<sim::DropNth>(std::vector<uint64_t>{1, 2, 3, 4, 5, 6}));
   HandshakePair* pair = world.AddPair(contexts);
   world.Run();
-  ExpectConfirmed(*pair);
-  EXPECT_GT(pair->oracle().server_sent_unvalidated(), 0u);
-  EXPECT_LE(pair->oracle().server_sent_unvalidated(),
-            3 * pair->oracle().server_received_unvalidated());
+  ExpectConfirmed(world, *pair);
+  EXPECT_GT(world.oracle(pair).amplification().server_sent_unvalidated(), 0u);
+  EXPECT_LE(
+      world.oracle(pair).amplification().server_sent_unvalidated(),
+      3 * world.oracle(pair).amplification().server_received_unvalidated());
 }
 
 struct FaultCase {
@@ -425,7 +339,7 @@ TEST_P(FaultTest, BothSidesEndWithTheExpectedCode) {
       o.server.connection.faults = fault.server_faults;
     });
     world.Run(Duration::Seconds(120));
-    ExpectClosedWith(*pair, fault.code, fault.sender);
+    ExpectClosedWith(world, *pair, fault.code, fault.sender);
     // Bounded virtual time: well within the idle timeout.
     EXPECT_LT(pair->client_verdict().elapsed, Duration::Seconds(10));
   }
@@ -524,7 +438,7 @@ TEST(ConnectionTest, LostConnectionCloseEndsInIdleTimeout) {
   EXPECT_EQ(pair->server_verdict().kind, Verdict::Kind::kClosedSent);
   EXPECT_EQ(pair->server_verdict().code, 0x178u);
   EXPECT_EQ(pair->client_verdict().kind, Verdict::Kind::kTimedOut);
-  EXPECT_TRUE(pair->oracle().violations().empty());
+  EXPECT_TRUE(world.oracle(pair).violations().empty());
 }
 
 }  // namespace

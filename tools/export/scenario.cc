@@ -1,55 +1,21 @@
 #include "tools/export/scenario.h"
 
-#include <map>
 #include <memory>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "endpoints/handshake_pair.h"
+#include "scenarios/testing/pair_fixture.h"
 #include "sim/impairment.h"
-#include "sim/network.h"
-#include "sim/scheduler.h"
-#include "tls/context.h"
-#include "tls/test_pki.h"
 
 namespace quicsim::exporter {
 namespace {
 
 using endpoints::HandshakePair;
 using endpoints::HandshakePairOptions;
+using scenarios::testing::PairFixture;
 using sim::Duration;
-
-struct Contexts {
-  std::unique_ptr<tls::Context> client;
-  std::unique_ptr<tls::Context> server;
-};
-
-absl::StatusOr<Contexts> MakeContexts(bool enable_0rtt, bool alpn_mismatch) {
-  static const absl::StatusOr<tls::TestChain>* chain =
-      new absl::StatusOr<tls::TestChain>(tls::MakeTestChain({}));
-  if (!chain->ok()) return chain->status();
-  tls::Config server;
-  server.role = tls::Role::kServer;
-  server.certificate_chain = (*chain)->chain;
-  server.private_key = (*chain)->private_key;
-  server.enable_0rtt = enable_0rtt;
-  server.faults.alpn_mismatch = alpn_mismatch;
-  tls::Config client;
-  client.role = tls::Role::kClient;
-  client.trust_anchors = {(*chain)->root};
-  client.enable_0rtt = enable_0rtt;
-  client.enable_session_events = true;
-  Contexts c;
-  auto cc = tls::Context::Create(client);
-  if (!cc.ok()) return cc.status();
-  auto sc = tls::Context::Create(server);
-  if (!sc.ok()) return sc.status();
-  c.client = std::move(*cc);
-  c.server = std::move(*sc);
-  return c;
-}
 
 }  // namespace
 
@@ -63,9 +29,11 @@ absl::StatusOr<std::unique_ptr<ScenarioResult>> RunScenario(
   bool known = false;
   for (const std::string& n : ScenarioNames()) known |= n == name;
   if (!known) return absl::InvalidArgumentError("unknown scenario " + name);
-  absl::StatusOr<Contexts> contexts =
-      MakeContexts(zero_rtt, name == "alpn_mismatch");
-  if (!contexts.ok()) return contexts.status();
+  scenarios::testing::TlsOptions tls;
+  tls.enable_0rtt = zero_rtt;
+  tls.server_faults.alpn_mismatch = name == "alpn_mismatch";
+  const scenarios::testing::TlsContexts contexts =
+      scenarios::testing::MakeTlsContexts(tls);
 
   auto result = std::make_unique<ScenarioResult>();
   absl::flat_hash_set<std::string> seen;
@@ -75,14 +43,13 @@ absl::StatusOr<std::unique_ptr<ScenarioResult>> RunScenario(
     if (seen.insert(std::string(line)).second) lines->emplace_back(line);
   };
 
-  sim::Scheduler scheduler;
-  sim::TraceRecorder trace;
-  sim::Network network(&scheduler, seed, &trace);
+  PairFixture::Options fixture_options;
+  fixture_options.seed = seed;
+  PairFixture fixture(fixture_options);
+  sim::Network& network = fixture.network();
   network.set_capture(&result->capture);
-  sim::LinkConfig link_config;
-  link_config.delay = Duration::Millis(10);
-  sim::Link* c2s = network.AddLink("c2s", link_config);
-  sim::Link* s2c = network.AddLink("s2c", link_config);
+  sim::Link* c2s = fixture.c2s();
+  sim::Link* s2c = fixture.s2c();
   if (name == "lossy") {
     for (sim::Link* link : {c2s, s2c}) {
       link->AddImpairment(std::make_unique<sim::BernoulliLoss>(
@@ -104,35 +71,22 @@ absl::StatusOr<std::unique_ptr<ScenarioResult>> RunScenario(
     network.SetScript(script);
   }
 
-  std::vector<std::unique_ptr<HandshakePair>> pairs;
   auto add_pair = [&](absl::AnyInvocable<void(HandshakePairOptions&)> edit) {
-    const int i = static_cast<int>(pairs.size());
-    HandshakePairOptions options;
-    options.client.tls_context = contexts->client.get();
-    options.client.local = sim::Address::V4(10, 0, 0, 1, 40000 + i);
-    options.server.connection.tls_context = contexts->server.get();
-    options.server.connection.local = sim::Address::V4(10, 0, 1, 1, 443 + i);
-    options.client_to_server = c2s;
-    options.server_to_client = s2c;
-    options.client.keylog_sink = keylog;
-    options.server.connection.keylog_sink = keylog;
-    edit(options);
+    HandshakePair* pair =
+        fixture.AddPair(contexts, [&](HandshakePairOptions& o) {
+          o.client.keylog_sink = keylog;
+          o.server.connection.keylog_sink = keylog;
+          edit(o);
+        });
+    const int i = fixture.pair_count() - 1;
     ScenarioResult::Pair info;
-    info.name = absl::StrFormat("pair/%d", i);
-    info.client = options.client.local;
-    info.server = options.server.connection.local;
-    pairs.push_back(std::make_unique<HandshakePair>(
-        std::move(options), &scheduler, &network, seed, info.name, &trace));
+    info.name = absl::StrCat("pair/", i);
+    info.client = PairFixture::ClientAddress(i);
+    info.server = PairFixture::ServerAddress(i);
     result->pairs.push_back(info);
-    HandshakePair* pair = pairs.back().get();
-    pair->set_on_done([pair] { pair->Stop(); });
-    return pair->Start();
+    return pair != nullptr ? absl::OkStatus() : fixture.start_status();
   };
-  auto run = [&] {
-    scheduler.set_limits({.max_events = 5'000'000,
-                          .max_time = scheduler.Now() + Duration::Seconds(60)});
-    scheduler.RunUntilIdle();
-  };
+  auto run = [&] { fixture.Run(Duration::Seconds(60)); };
 
   absl::Status status = add_pair([&](HandshakePairOptions& o) {
     o.server.retry = name == "retry";
@@ -141,7 +95,7 @@ absl::StatusOr<std::unique_ptr<ScenarioResult>> RunScenario(
   if (status.ok()) {
     run();
     if (zero_rtt) {
-      tls::Session session = pairs[0]->client().received_session();
+      tls::Session session = fixture.pair(0)->client().received_session();
       if (!session.valid()) {
         status = absl::InternalError("first handshake gave no session");
       } else {
@@ -155,15 +109,14 @@ absl::StatusOr<std::unique_ptr<ScenarioResult>> RunScenario(
       }
     }
   }
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    result->pairs[i].client_verdict = pairs[i]->client_verdict();
-    result->pairs[i].server_verdict = pairs[i]->server_verdict();
-    pairs[i]->Stop();
+  for (int i = 0; i < fixture.pair_count(); ++i) {
+    result->pairs[i].client_verdict = fixture.pair(i)->client_verdict();
+    result->pairs[i].server_verdict = fixture.pair(i)->server_verdict();
+    fixture.pair(i)->Stop();
   }
-  pairs.clear();
   network.set_capture(nullptr);
   if (!status.ok()) return status;
-  result->events = trace.events();
+  result->events = fixture.trace().events();
   return result;
 }
 

@@ -78,8 +78,6 @@ class CryptoStream {
   void RetransmitUnacked();
   // True when some sent data is not yet acknowledged.
   bool HasUnackedData() const;
-  // Total bytes written by TLS so far.
-  uint64_t bytes_written() const { return write_end_; }
   // Lowest offset not yet acknowledged (everything below is freed).
   uint64_t acked_offset() const { return send_base_; }
   // Bytes currently held by the send buffer.

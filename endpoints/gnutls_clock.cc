@@ -34,12 +34,11 @@ void VirtualGettime(struct timespec* ts) {
 }
 
 void InstallOnce() {
-  static const bool installed = [] {
+  [[maybe_unused]] static const bool installed = [] {
     gnutls_global_set_time_function(&VirtualTime);
     _gnutls_global_set_gettime_function(&VirtualGettime);
     return true;
   }();
-  (void)installed;
 }
 
 }  // namespace

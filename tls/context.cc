@@ -104,6 +104,99 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(Config config) {
   return context;
 }
 
+absl::Status Context::InitServer() {
+  if (config_.certificate_chain.empty() || config_.private_key.empty()) {
+    return ConfigError("a server needs a certificate chain and key");
+  }
+  absl::StatusOr<std::unique_ptr<PrivateKey>> key =
+      PrivateKey::Parse(config_.private_key);
+  if (!key.ok()) return ConfigError(key.status().message());
+  private_key_ = *std::move(key);
+  std::vector<bssl::UniquePtr<CRYPTO_BUFFER>> owned;
+  std::vector<CRYPTO_BUFFER*> certs;
+  for (const std::vector<uint8_t>& der : config_.certificate_chain) {
+    owned.emplace_back(CRYPTO_BUFFER_new(der.data(), der.size(), nullptr));
+    if (!owned.back()) return ConfigError("out of memory");
+    certs.push_back(owned.back().get());
+  }
+  // The leaf must hold the key's public half; BoringSSL takes the key's
+  // type from the certificate when signing goes through a key method.
+  {
+    bssl::UniquePtr<X509> leaf(X509_parse_from_buffer(certs[0]));
+    bssl::UniquePtr<EVP_PKEY> leaf_key(leaf ? X509_get_pubkey(leaf.get())
+                                            : nullptr);
+    if (!leaf_key || EVP_PKEY_cmp(leaf_key.get(), private_key_->pkey()) != 1) {
+      return ConfigError("the private key does not match the certificate");
+    }
+  }
+  if (!SSL_CTX_set_chain_and_key(ctx_.get(), certs.data(), certs.size(),
+                                 nullptr, &kPrivateKeyMethod) ||
+      !SSL_CTX_set_signing_algorithm_prefs(ctx_.get(),
+                                           private_key_->algorithms().data(),
+                                           private_key_->algorithms().size())) {
+    return ConfigError("certificate chain and key rejected");
+  }
+  if (config_.ticket_key.size() != 16) {
+    return ConfigError("ticket_key must be 16 bytes");
+  }
+  if (!EVP_AEAD_CTX_init(ticket_aead_.get(), EVP_aead_aes_128_gcm(),
+                         config_.ticket_key.data(), config_.ticket_key.size(),
+                         EVP_AEAD_DEFAULT_TAG_LENGTH, nullptr)) {
+    return ConfigError("ticket key rejected");
+  }
+  SSL_CTX_set_num_tickets(ctx_.get(), config_.num_tickets);
+  if (config_.num_tickets == 0) {
+    SSL_CTX_set_options(ctx_.get(), SSL_OP_NO_TICKET);
+  }
+  SSL_CTX_set_session_cache_mode(ctx_.get(), SSL_SESS_CACHE_OFF);
+  if (config_.enable_0rtt && config_.early_data_context.empty()) {
+    return ConfigError("0-RTT with QUIC needs a non-empty early data context");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Context::InitClient() {
+  std::string wire;
+  for (const std::string& proto : config_.alpn) {
+    wire.push_back(static_cast<char>(proto.size()));
+    wire += proto;
+  }
+  if (SSL_CTX_set_alpn_protos(ctx_.get(),
+                              reinterpret_cast<const uint8_t*>(wire.data()),
+                              wire.size()) != 0) {
+    return ConfigError("bad ALPN list");
+  }
+  if (!SSL_CTX_set_verify_algorithm_prefs(
+          ctx_.get(), kVerifyPrefs,
+          sizeof(kVerifyPrefs) / sizeof(kVerifyPrefs[0]))) {
+    return ConfigError("verify prefs rejected");
+  }
+  SSL_CTX_set_session_cache_mode(
+      ctx_.get(), SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL);
+  if (config_.verify_peer) {
+    trust_store_.reset(X509_STORE_new());
+    if (!trust_store_) return ConfigError("out of memory");
+    SHA256_CTX sha;
+    SHA256_Init(&sha);
+    for (const std::vector<uint8_t>& der : config_.trust_anchors) {
+      const uint8_t* p = der.data();
+      bssl::UniquePtr<X509> anchor(d2i_X509(nullptr, &p, der.size()));
+      if (!anchor || p != der.data() + der.size() ||
+          !X509_STORE_add_cert(trust_store_.get(), anchor.get())) {
+        return ConfigError("bad trust anchor");
+      }
+      const uint64_t len = der.size();
+      SHA256_Update(&sha, &len, sizeof(len));
+      SHA256_Update(&sha, der.data(), der.size());
+    }
+    uint8_t digest[SHA256_DIGEST_LENGTH];
+    SHA256_Final(digest, &sha);
+    trust_anchor_digest_.assign(reinterpret_cast<char*>(digest),
+                                sizeof(digest));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Context::Init() {
   const bool server = config_.role == Role::kServer;
   ctx_.reset(SSL_CTX_new(TLS_with_buffers_method()));
@@ -122,96 +215,8 @@ absl::Status Context::Init() {
   }
   SSL_CTX_set_early_data_enabled(ctx_.get(), config_.enable_0rtt);
 
-  if (server) {
-    if (config_.certificate_chain.empty() || config_.private_key.empty()) {
-      return ConfigError("a server needs a certificate chain and key");
-    }
-    absl::StatusOr<std::unique_ptr<PrivateKey>> key =
-        PrivateKey::Parse(config_.private_key);
-    if (!key.ok()) return ConfigError(key.status().message());
-    private_key_ = *std::move(key);
-    std::vector<bssl::UniquePtr<CRYPTO_BUFFER>> owned;
-    std::vector<CRYPTO_BUFFER*> certs;
-    for (const std::vector<uint8_t>& der : config_.certificate_chain) {
-      owned.emplace_back(CRYPTO_BUFFER_new(der.data(), der.size(), nullptr));
-      if (!owned.back()) return ConfigError("out of memory");
-      certs.push_back(owned.back().get());
-    }
-    // The leaf must hold the key's public half; BoringSSL takes the key's
-    // type from the certificate when signing goes through a key method.
-    {
-      bssl::UniquePtr<X509> leaf(X509_parse_from_buffer(certs[0]));
-      bssl::UniquePtr<EVP_PKEY> leaf_key(leaf ? X509_get_pubkey(leaf.get())
-                                              : nullptr);
-      if (!leaf_key ||
-          EVP_PKEY_cmp(leaf_key.get(), private_key_->pkey()) != 1) {
-        return ConfigError("the private key does not match the certificate");
-      }
-    }
-    if (!SSL_CTX_set_chain_and_key(ctx_.get(), certs.data(), certs.size(),
-                                   nullptr, &kPrivateKeyMethod) ||
-        !SSL_CTX_set_signing_algorithm_prefs(
-            ctx_.get(), private_key_->algorithms().data(),
-            private_key_->algorithms().size())) {
-      return ConfigError("certificate chain and key rejected");
-    }
-    if (config_.ticket_key.size() != 16) {
-      return ConfigError("ticket_key must be 16 bytes");
-    }
-    if (!EVP_AEAD_CTX_init(ticket_aead_.get(), EVP_aead_aes_128_gcm(),
-                           config_.ticket_key.data(), config_.ticket_key.size(),
-                           EVP_AEAD_DEFAULT_TAG_LENGTH, nullptr)) {
-      return ConfigError("ticket key rejected");
-    }
-    SSL_CTX_set_num_tickets(ctx_.get(), config_.num_tickets);
-    if (config_.num_tickets == 0) {
-      SSL_CTX_set_options(ctx_.get(), SSL_OP_NO_TICKET);
-    }
-    SSL_CTX_set_session_cache_mode(ctx_.get(), SSL_SESS_CACHE_OFF);
-    if (config_.enable_0rtt && config_.early_data_context.empty()) {
-      return ConfigError(
-          "0-RTT with QUIC needs a non-empty early data context");
-    }
-  } else {
-    std::string wire;
-    for (const std::string& proto : config_.alpn) {
-      wire.push_back(static_cast<char>(proto.size()));
-      wire += proto;
-    }
-    if (SSL_CTX_set_alpn_protos(ctx_.get(),
-                                reinterpret_cast<const uint8_t*>(wire.data()),
-                                wire.size()) != 0) {
-      return ConfigError("bad ALPN list");
-    }
-    if (!SSL_CTX_set_verify_algorithm_prefs(
-            ctx_.get(), kVerifyPrefs,
-            sizeof(kVerifyPrefs) / sizeof(kVerifyPrefs[0]))) {
-      return ConfigError("verify prefs rejected");
-    }
-    SSL_CTX_set_session_cache_mode(
-        ctx_.get(), SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL);
-    if (config_.verify_peer) {
-      trust_store_.reset(X509_STORE_new());
-      if (!trust_store_) return ConfigError("out of memory");
-      SHA256_CTX sha;
-      SHA256_Init(&sha);
-      for (const std::vector<uint8_t>& der : config_.trust_anchors) {
-        const uint8_t* p = der.data();
-        bssl::UniquePtr<X509> anchor(d2i_X509(nullptr, &p, der.size()));
-        if (!anchor || p != der.data() + der.size() ||
-            !X509_STORE_add_cert(trust_store_.get(), anchor.get())) {
-          return ConfigError("bad trust anchor");
-        }
-        const uint64_t len = der.size();
-        SHA256_Update(&sha, &len, sizeof(len));
-        SHA256_Update(&sha, der.data(), der.size());
-      }
-      uint8_t digest[SHA256_DIGEST_LENGTH];
-      SHA256_Final(digest, &sha);
-      trust_anchor_digest_.assign(reinterpret_cast<char*>(digest),
-                                  sizeof(digest));
-    }
-  }
+  absl::Status side = server ? InitServer() : InitClient();
+  if (!side.ok()) return side;
   internal::InstallEngineCallbacks(ctx_.get(), config_);
 
   // X25519 draws through RAND_bytes; NIST-curve key shares through

@@ -90,6 +90,10 @@ class Context {
 
   explicit Context(Config config);
   absl::Status Init();
+  // The role-specific halves of Init(): the server's chain, key and tickets;
+  // the client's ALPN list, verification preferences and trust store.
+  absl::Status InitServer();
+  absl::Status InitClient();
 
   Config config_;
   bssl::UniquePtr<SSL_CTX> ctx_;

@@ -78,7 +78,7 @@ absl::StatusOr<std::vector<uint8_t>> RewriteNewSessionTickets(
       if (!resealed.ok()) return resealed.status();
       new_ticket = *std::move(resealed);
     }
-    CBB message, new_body, nonce_out, ticket_out, extensions_out;
+    CBB message, nonce_out, ticket_out, extensions_out;
     if (!CBB_add_u8(out.get(), kNewSessionTicket) ||
         !CBB_add_u24_length_prefixed(out.get(), &message) ||
         !CBB_add_u32(&message, lifetime) || !CBB_add_u32(&message, age_add) ||
@@ -89,7 +89,6 @@ absl::StatusOr<std::vector<uint8_t>> RewriteNewSessionTickets(
         !CBB_add_u16_length_prefixed(&message, &extensions_out)) {
       return Malformed();
     }
-    (void)new_body;
     while (CBS_len(&extensions) > 0) {
       uint16_t ext_type;
       CBS ext_body;

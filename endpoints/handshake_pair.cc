@@ -76,6 +76,8 @@ bool HandshakePair::done() const {
   const Verdict& s = server_verdict();
   bool server_done;
   if (foreign_server_) {
+    // As below: a server that holds no connection ends with the client.
+    if (!foreign_server_->holds_connection()) return true;
     server_done = foreign_server_->done();
   } else if (server_->connection() == nullptr) {
     // A client that failed before sending, or never reached the server,

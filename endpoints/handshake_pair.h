@@ -26,6 +26,12 @@ class ForeignEndpoint {
   virtual void Stop() = 0;
   virtual const Verdict& verdict() const = 0;
   virtual bool done() const = 0;
+  // A server: whether it holds a connection object. False before it
+  // accepted an Initial, after a stateless Retry or Version Negotiation, and
+  // after it discarded a connection its stack asked it to drop. Such a
+  // server, like our server without a connection, ends the pair with the
+  // client.
+  virtual bool holds_connection() const { return true; }
   virtual void set_on_done(absl::AnyInvocable<void()> on_done) = 0;
 };
 

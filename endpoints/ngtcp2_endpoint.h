@@ -170,6 +170,7 @@ class Ngtcp2Endpoint : public sim::DatagramReceiver, public ForeignEndpoint {
   const Verdict& verdict() const override { return verdict_; }
   // True once the verdict is final and any closing/draining period is over.
   bool done() const override { return done_; }
+  bool holds_connection() const override { return conn_ != nullptr; }
   Perspective perspective() const { return perspective_; }
   uint64_t datagrams_sent() const { return datagrams_sent_; }
   uint64_t datagrams_received() const { return datagrams_received_; }

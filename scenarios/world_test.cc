@@ -231,6 +231,40 @@ TEST(QuicsimSeedRunnerTest, NgtcpServerConfirmsWithOurClient) {
   }
 }
 
+TEST(QuicsimSeedRunnerTest, ServerWithoutAConnectionEndsThePairWithTheClient) {
+  // The Retry reaches the client, then every datagram from the client is
+  // lost: the client times out after its 5 s idle timeout, and the server,
+  // whose Retry was stateless, never holds a connection. The pair ends with
+  // the client, whichever stack the server runs: no no_stall violation.
+  for (const EndpointConfig::Stack stack :
+       {EndpointConfig::QUICSIM, EndpointConfig::NGTCP2}) {
+    QuicsimSeedRunner runner;
+    Scenario scenario = Parse(R"pb(
+      network {
+        client_to_server {
+          delay: "10ms"
+          impairments { blackholes { start: "15ms" } }
+        }
+        server_to_client { delay: "10ms" }
+      }
+      client { idle_timeout: "5s" }
+      server { retry: true idle_timeout: "5s" }
+      population { pairs: 1 }
+      seeds { count: 1 }
+      expect { outcome: CONFIRMED }
+    )pb");
+    scenario.mutable_server()->set_stack(stack);
+    absl::StatusOr<SeedResult> r = runner.RunSeed(scenario, 1, {});
+    ASSERT_TRUE(r.ok()) << r.status();
+    const PairResult& p = r->pairs[0];
+    EXPECT_EQ(p.client.kind, VerdictKind::kTimedOut) << stack;
+    EXPECT_EQ(p.server.kind, VerdictKind::kNone) << stack;
+    for (const OracleViolation& v : p.violations) {
+      EXPECT_NE(v.oracle, "no_stall") << stack << ": " << v.detail;
+    }
+  }
+}
+
 TEST(QuicsimSeedRunnerTest, NgtcpOnBothSidesOrWithUnsupportedFaultIsAnError) {
   QuicsimSeedRunner runner;
   Scenario both = Parse(kLossy);

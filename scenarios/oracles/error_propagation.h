@@ -3,9 +3,10 @@
 // closes the connection with an error it raised, the peer must end
 // CLOSED_RECEIVED with exactly that code, within the scenario's
 // max_handshake_time, and the failing side itself closes in the instant its
-// engine failed (not a PTO later, when some other call surfaced it). A peer that timed out or never heard of it violates
-// the oracle whatever allow_peer_timeout says: this is the property Go
-// proposal #74922 is about (see tls/engine.h, API models).
+// engine failed (not a PTO later, when some other call surfaced it). A peer
+// that timed out or never heard of it violates the oracle whatever
+// allow_peer_timeout says: this is the property Go proposal #74922 is about
+// (see tls/engine.h, API models).
 #ifndef QUICSIM_SCENARIOS_ORACLES_ERROR_PROPAGATION_H_
 #define QUICSIM_SCENARIOS_ORACLES_ERROR_PROPAGATION_H_
 

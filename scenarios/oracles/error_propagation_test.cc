@@ -68,8 +68,8 @@ TEST(ErrorPropagationTest, CloseLaterThanTheEngineFailureViolates) {
       << v[0];
   // In the same instant: holds.
   late.engine_error_to_verdict = Duration::Zero();
-  EXPECT_TRUE(CheckErrorPropagation(V(Kind::kClosedReceived, 0x150, 1010),
-                                    late, kNoBound)
+  EXPECT_TRUE(CheckErrorPropagation(V(Kind::kClosedReceived, 0x150, 1010), late,
+                                    kNoBound)
                   .empty());
 }
 

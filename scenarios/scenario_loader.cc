@@ -434,19 +434,29 @@ absl::Status ValidateScenario(const Scenario& s, absl::string_view filename) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Scenario> ParseScenario(absl::string_view text,
-                                       absl::string_view filename) {
-  Scenario scenario;
+absl::Status ParseTextProto(absl::string_view text, absl::string_view filename,
+                            absl::string_view what,
+                            google::protobuf::Message* message) {
   FirstErrorCollector errors;
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&errors);
-  const bool parsed = parser.ParseFromString(std::string(text), &scenario);
+  const bool parsed = parser.ParseFromString(std::string(text), message);
   if (errors.has_error()) {
     return absl::InvalidArgumentError(errors.Format(filename));
   }
   if (!parsed) {
     return absl::InvalidArgumentError(
-        absl::StrCat(filename, ": not a valid scenario"));
+        absl::StrCat(filename, ": not a valid ", what));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Scenario> ParseScenario(absl::string_view text,
+                                       absl::string_view filename) {
+  Scenario scenario;
+  if (absl::Status s = ParseTextProto(text, filename, "scenario", &scenario);
+      !s.ok()) {
+    return s;
   }
   absl::Status valid = ValidateScenario(scenario, filename);
   if (!valid.ok()) return valid;

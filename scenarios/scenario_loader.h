@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
 #include "scenarios/scenario.pb.h"
 #include "sim/time.h"
 
@@ -28,6 +29,14 @@ absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path);
 absl::StatusOr<std::string> ReadInputFile(const std::string& path,
                                           absl::string_view what,
                                           uint64_t max_bytes);
+
+// Parses protobuf text format `text` into `message` (syntax only, no
+// semantic checks); the first error as "FILENAME:LINE:COL: message".
+// `what` names the message in the error for text that parses to nothing
+// valid ("scenario", "export scenario").
+absl::Status ParseTextProto(absl::string_view text, absl::string_view filename,
+                            absl::string_view what,
+                            google::protobuf::Message* message);
 
 // Parses and validates `text`; `filename` only labels error messages.
 absl::StatusOr<Scenario> ParseScenario(absl::string_view text,

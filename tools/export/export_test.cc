@@ -123,7 +123,7 @@ std::string PythonCheck(const std::string& path) {
 }
 
 TEST(QlogTest, RealHandshakeParsesWithRequiredEvents) {
-  auto r = RunScenario("alpn_mismatch", 1);
+  auto r = RunScenario("alpn_mismatch");
   ASSERT_TRUE(r.ok());
   std::vector<std::string> paths;
   ASSERT_TRUE(WriteQlogs((*r)->events, TmpDir() + "/qlog_alpn", &paths).ok());
@@ -142,7 +142,7 @@ TEST(QlogTest, RealHandshakeParsesWithRequiredEvents) {
   const std::string text = BuildQlog((*r)->events, "pair/0/client");
   EXPECT_TRUE(absl::StrContains(text, "\"owner\":\"remote\""));
 
-  auto clean = RunScenario("lossy", 4);
+  auto clean = RunScenario("lossy");
   ASSERT_TRUE(clean.ok());
   paths.clear();
   ASSERT_TRUE(
@@ -157,7 +157,7 @@ TEST(QlogTest, RealHandshakeParsesWithRequiredEvents) {
 }
 
 TEST(LadderTest, MarksEveryFate) {
-  auto r = RunScenario("impaired", 1);
+  auto r = RunScenario("impaired");
   ASSERT_TRUE(r.ok());
   const std::string html =
       BuildLadderHtml((*r)->capture, (*r)->events, "impaired <test>");
@@ -182,7 +182,7 @@ TEST(LadderTest, MarksEveryFate) {
   EXPECT_TRUE(absl::StrContains(html, "ClientHello"));
   EXPECT_TRUE(absl::StrContains(html, "VERDICT confirmed"));
 
-  auto lossy = RunScenario("lossy", 4);
+  auto lossy = RunScenario("lossy");
   ASSERT_TRUE(lossy.ok());
   const std::string lossy_html =
       BuildLadderHtml((*lossy)->capture, (*lossy)->events, "lossy");

@@ -1,123 +1,138 @@
 #include "tools/export/scenario.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <memory>
+#include <string>
 #include <utility>
+#include <vector>
 
-#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "endpoints/handshake_pair.h"
-#include "scenarios/testing/pair_fixture.h"
-#include "sim/impairment.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "scenarios/runner/seed_runner.h"
+#include "scenarios/scenario_loader.h"
+#include "scenarios/validate.h"
+#include "scenarios/world.h"
+#include "tools/quicsim/judged_run.h"
+#include "tools/quicsim/trace_validate.h"
 
 namespace quicsim::exporter {
 namespace {
 
-using endpoints::HandshakePair;
-using endpoints::HandshakePairOptions;
-using scenarios::testing::PairFixture;
-using sim::Duration;
+constexpr absl::string_view kSuffix = ".textproto";
+
+// Whether the world of `scenario` has a link named `link` (world_builder.cc
+// names them "pair/N/c2s" and "pair/N/s2c", or "bottleneck/c2s" and
+// "bottleneck/s2c" on a shared bottleneck).
+bool HasLink(const scenarios::Scenario& scenario, absl::string_view link) {
+  for (absl::string_view direction : {"/c2s", "/s2c"}) {
+    if (!absl::ConsumeSuffix(&link, direction)) continue;
+    if (scenario.network().shared_bottleneck()) return link == "bottleneck";
+    uint64_t pair = 0;
+    return absl::ConsumePrefix(&link, "pair/") &&
+           absl::SimpleAtoi(link, &pair) && absl::StrCat(pair) == link &&
+           pair < scenario.population().pairs();
+  }
+  return false;
+}
+
+// The rules an export scenario adds to the trace input rules.
+absl::Status CheckExportScenario(const trace::Trace& t,
+                                 absl::string_view filename) {
+  auto error = [&](const std::string& path, absl::string_view message) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(filename, ": ", path, ": ", message));
+  };
+  if (t.events_size() > 0) {
+    return error("events",
+                 "an export scenario is run, not replayed: no events");
+  }
+  if (t.verdicts_size() > 0) {
+    return error("verdicts", "an export scenario is judged when it runs");
+  }
+  for (int i = 0; i < t.script_size(); ++i) {
+    const trace::NetworkDecision& d = t.script(i);
+    const std::string path = absl::StrFormat("script[%d]", i);
+    if (d.index() == 0) return error(path + ".index", "datagrams count from 1");
+    if (!HasLink(t.scenario(), d.link())) {
+      return error(
+          path + ".link",
+          absl::StrCat("\"", d.link(),
+                       "\" is not a link of the scenario (pair/N/c2s, "
+                       "pair/N/s2c or bottleneck/c2s, bottleneck/s2c)"));
+    }
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
-std::vector<std::string> ScenarioNames() {
-  return {"clean", "lossy", "retry", "zero_rtt", "alpn_mismatch", "impaired"};
+absl::StatusOr<trace::Trace> ParseExportScenario(absl::string_view text,
+                                                 absl::string_view filename) {
+  trace::Trace t;
+  if (absl::Status s =
+          scenarios::ParseTextProto(text, filename, "export scenario", &t);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = tools::ValidateTrace(t, filename); !s.ok()) return s;
+  if (absl::Status s = CheckExportScenario(t, filename); !s.ok()) return s;
+  return t;
+}
+
+absl::StatusOr<trace::Trace> LoadExportScenario(const std::string& path) {
+  absl::StatusOr<std::string> text = scenarios::ReadInputFile(
+      path, "export scenario", scenarios::kMaxScenarioFileBytes);
+  if (!text.ok()) return text.status();
+  return ParseExportScenario(*text, path);
+}
+
+absl::StatusOr<std::unique_ptr<ScenarioResult>> RunExportScenario(
+    const trace::Trace& scenario) {
+  auto out = std::make_unique<ScenarioResult>();
+  scenarios::RunSeedOptions options;
+  options.capture = &out->capture;
+  options.keylog = &out->keylog;
+  options.events = &out->events;
+  if (scenario.scripted()) {
+    options.scripted_decisions.emplace(scenario.script().begin(),
+                                       scenario.script().end());
+  }
+  scenarios::QuicsimSeedRunner runner;
+  absl::StatusOr<scenarios::SeedResult> result = tools::RunJudgedSeed(
+      runner, scenario.scenario(), scenario.seed(), options);
+  if (!result.ok()) return result.status();
+  out->result = *std::move(result);
+  return out;
+}
+
+std::string ScenarioPath(absl::string_view name) {
+  return absl::StrCat(kScenarioDir, "/", name, kSuffix);
 }
 
 absl::StatusOr<std::unique_ptr<ScenarioResult>> RunScenario(
-    const std::string& name, uint64_t seed) {
-  const bool zero_rtt = name == "zero_rtt";
-  bool known = false;
-  for (const std::string& n : ScenarioNames()) known |= n == name;
-  if (!known) return absl::InvalidArgumentError("unknown scenario " + name);
-  scenarios::testing::TlsOptions tls;
-  tls.enable_0rtt = zero_rtt;
-  tls.server_faults.alpn_mismatch = name == "alpn_mismatch";
-  const scenarios::testing::TlsContexts contexts =
-      scenarios::testing::MakeTlsContexts(tls);
+    absl::string_view name) {
+  absl::StatusOr<trace::Trace> scenario =
+      LoadExportScenario(ScenarioPath(name));
+  if (!scenario.ok()) return scenario.status();
+  return RunExportScenario(*scenario);
+}
 
-  auto result = std::make_unique<ScenarioResult>();
-  absl::flat_hash_set<std::string> seen;
-  std::vector<std::string>* lines = &result->keylog;
-  // Every engine of the scenario logs into the one deduplicated list.
-  auto keylog = [lines, &seen](std::string_view line) {
-    if (seen.insert(std::string(line)).second) lines->emplace_back(line);
-  };
-
-  PairFixture::Options fixture_options;
-  fixture_options.seed = seed;
-  PairFixture fixture(fixture_options);
-  sim::Network& network = fixture.network();
-  network.set_capture(&result->capture);
-  sim::Link* c2s = fixture.c2s();
-  sim::Link* s2c = fixture.s2c();
-  if (name == "lossy") {
-    for (sim::Link* link : {c2s, s2c}) {
-      link->AddImpairment(std::make_unique<sim::BernoulliLoss>(
-          0.3, network.MakeRng(link->name() + "/loss")));
+std::vector<std::string> ScenarioNames() {
+  std::vector<std::string> names;
+  std::error_code error;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(kScenarioDir), error)) {
+    const std::string file = entry.path().filename().string();
+    if (absl::EndsWith(file, kSuffix)) {
+      names.push_back(file.substr(0, file.size() - kSuffix.size()));
     }
   }
-  if (name == "impaired") {
-    // Deterministic picks: the client's 2nd datagram is corrupted, the
-    // server's 1st duplicated and its 2nd reordered behind the 3rd, the
-    // client's 3rd dropped.
-    std::vector<sim::Decision> script(4);
-    script[0] = {"c2s", 1, sim::Action::kCorrupt, "corrupt"};
-    script[0].bits = {8 * 40 + 3};
-    script[1] = {"s2c", 0, sim::Action::kDuplicate, "duplicate"};
-    script[1].copies = 1;
-    script[2] = {"s2c", 1, sim::Action::kReorder, "reorder"};
-    script[2].delay = Duration::Millis(3);
-    script[3] = {"c2s", 2, sim::Action::kDrop, "drop"};
-    network.SetScript(script);
-  }
-
-  auto add_pair = [&](absl::AnyInvocable<void(HandshakePairOptions&)> edit) {
-    HandshakePair* pair =
-        fixture.AddPair(contexts, [&](HandshakePairOptions& o) {
-          o.client.keylog_sink = keylog;
-          o.server.connection.keylog_sink = keylog;
-          edit(o);
-        });
-    const int i = fixture.pair_count() - 1;
-    ScenarioResult::Pair info;
-    info.name = absl::StrCat("pair/", i);
-    info.client = PairFixture::ClientAddress(i);
-    info.server = PairFixture::ServerAddress(i);
-    result->pairs.push_back(info);
-    return pair != nullptr ? absl::OkStatus() : fixture.start_status();
-  };
-  auto run = [&] { fixture.Run(Duration::Seconds(60)); };
-
-  absl::Status status = add_pair([&](HandshakePairOptions& o) {
-    o.server.retry = name == "retry";
-    o.client.wait_for_session_ticket = zero_rtt;
-  });
-  if (status.ok()) {
-    run();
-    if (zero_rtt) {
-      tls::Session session = fixture.pair(0)->client().received_session();
-      if (!session.valid()) {
-        status = absl::InternalError("first handshake gave no session");
-      } else {
-        const std::vector<uint8_t> request = {'G', 'E', 'T', ' ', '/'};
-        status = add_pair([&](HandshakePairOptions& o) {
-          o.client.resume_session = session;
-          o.client.request = request;
-          o.server.connection.expect_request_bytes = request.size();
-        });
-        if (status.ok()) run();
-      }
-    }
-  }
-  for (int i = 0; i < fixture.pair_count(); ++i) {
-    result->pairs[i].client_verdict = fixture.pair(i)->client_verdict();
-    result->pairs[i].server_verdict = fixture.pair(i)->server_verdict();
-    fixture.pair(i)->Stop();
-  }
-  network.set_capture(nullptr);
-  if (!status.ok()) return status;
-  result->events = fixture.trace().events();
-  return result;
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 }  // namespace quicsim::exporter

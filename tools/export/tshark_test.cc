@@ -38,8 +38,8 @@ std::string TmpDir() {
 }
 
 struct Case {
+  // tools/export/testdata/SCENARIO.textproto (its seed included).
   std::string scenario;
-  uint64_t seed;
   // TLS handshake message types Wireshark must show, in order (1
   // ClientHello, 2 ServerHello, 8 EncryptedExtensions, 11 Certificate, 15
   // CertificateVerify, 20 Finished, 4 NewSessionTicket).
@@ -50,7 +50,7 @@ class TsharkTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(TsharkTest, EveryPacketDissectedAndDecrypted) {
   const Case& c = GetParam();
-  auto result = RunScenario(c.scenario, c.seed);
+  auto result = RunScenario(c.scenario);
   ASSERT_TRUE(result.ok()) << result.status();
   const ScenarioResult& r = **result;
   const std::string base = absl::StrCat(TmpDir(), "/", c.scenario);
@@ -145,15 +145,15 @@ TEST_P(TsharkTest, EveryPacketDissectedAndDecrypted) {
 INSTANTIATE_TEST_SUITE_P(
     Scenarios, TsharkTest,
     ::testing::Values(
-        Case{"clean", 1, "1,2,8,11,15,20,20,4"},
-        Case{"lossy", 4, "1,2,8,11,15,20,20,4"},
+        Case{"clean", "1,2,8,11,15,20,20,4"},
+        Case{"lossy", "1,2,8,11,15,20,20,4"},
         // The ClientHello repeated after the Retry is shown once: Wireshark
         // treats its CRYPTO data (offset 0 again) as a retransmission.
-        Case{"retry", 1, "1,2,8,11,15,20,20,4"},
+        Case{"retry", "1,2,8,11,15,20,20,4"},
         // Full handshake, then the resumption: no Certificate or
         // CertificateVerify the second time.
-        Case{"zero_rtt", 1, "1,2,8,11,15,20,20,4,1,2,8,20,20,4"},
-        Case{"alpn_mismatch", 1, "1"}),
+        Case{"zero_rtt", "1,2,8,11,15,20,20,4,1,2,8,20,20,4"},
+        Case{"alpn_mismatch", "1"}),
     [](const ::testing::TestParamInfo<Case>& info) {
       return info.param.scenario;
     });

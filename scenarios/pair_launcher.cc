@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "scenarios/scenario_loader.h"
 #include "scenarios/validate.h"
+#include "sim/instr_window.h"
 
 namespace quicsim::scenarios {
 namespace {
@@ -114,6 +115,7 @@ void PairLauncher::StartMeasured(int i, tls::Session session) {
       absl::StrFormat("pair/%d", i), &world_->recorder);
   endpoints::HandshakePair* pair = slots_[i].measured.get();
   pair->set_on_done([pair, scheduler] {
+    sim::NoteHandshakeDone(scheduler->Now());  // benchmarks' window count
     pair->Stop();
     // Its memory goes back from an event of its own (not from inside the
     // connection's callbacks); nothing observable happens there.

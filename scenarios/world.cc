@@ -9,6 +9,7 @@
 #include "scenarios/judge.h"
 #include "scenarios/pair_launcher.h"
 #include "scenarios/trace_assembler.h"
+#include "sim/instr_window.h"
 #include "tls/context.h"
 
 namespace quicsim::scenarios {
@@ -49,7 +50,7 @@ absl::StatusOr<SeedResult> QuicsimSeedRunner::RunSeed(
   // Destroyed before the world: the pairs use its network.
   PairLauncher launcher(world.get(), options);
   launcher.ScheduleAll();
-  world->scheduler.RunUntilIdle();
+  sim::RunUntilIdleWithWindow(world->scheduler);
   if (!launcher.start_status().ok()) return launcher.start_status();
 
   SeedResult result;

@@ -13,9 +13,13 @@
 #   tools/bench.sh --instructions [--only=a,b] [--work=DIR]
 #                                  # instructions per handshake pair under
 #                                  # cachegrind (tools/bench_instructions.py)
-#   tools/bench.sh --scale [--sizes=100,...] [--work=DIR] [--svg=PATH]
+#   tools/bench.sh --scale [--instructions] [--no-native] [--validate]
+#                  [--sizes=100,...] [--work=DIR] [--svg=PATH]
 #                                  # CPU per handshake and peak RSS from 100
-#                                  # to 1,000,000 pairs (tools/bench_scale.py)
+#                                  # to 1,000,000 pairs; with --instructions
+#                                  # also instructions per handshake in a
+#                                  # callgrind window of virtual time
+#                                  # (tools/bench_scale.py)
 #   tools/bench.sh --explore       # quicsim explore throughput, prefix
 #                                  # sharing vs from scratch
 #                                  # (tools/bench_explore.py)
@@ -42,10 +46,13 @@ while (($#)); do
     --explore) explore=1 ;;
     --only=*|--work=*|--jobs=*|--sizes=*|--svg=*|--rounds=*)
       instr_args+=("$1") ;;
+    --no-native) instr_args+=(--no_native) ;;
+    --validate) instr_args+=(--validate) ;;
     --) shift; extra=("$@"); break ;;
     *) echo "usage: tools/bench.sh [--pair-only | --interleaved-only |" \
             "--instructions [--only=SUBJECTS] [--work=DIR] [--jobs=N] |" \
-            "--scale [--sizes=N,...] [--work=DIR] [--svg=PATH] |" \
+            "--scale [--instructions] [--no-native] [--validate]" \
+            "[--sizes=N,...] [--work=DIR] [--svg=PATH] |" \
             "--explore [--rounds=N]] [-- benchmark flags]" >&2
        exit 2 ;;
   esac
@@ -61,6 +68,11 @@ if ((scale || explore)); then
       "${instr_args[@]}"
   fi
   work="$(mktemp -d /tmp/quicsim-scale.XXXXXX)"
+  if ((instructions)); then
+    command -v valgrind >/dev/null ||
+      { echo "bench.sh: valgrind missing; run tools/bootstrap.sh" >&2; exit 2; }
+    instr_args+=(--instructions)
+  fi
   exec python3 tools/bench_scale.py run --quicsim="$bin/tools/quicsim/quicsim" \
     --work="$work" "${instr_args[@]}"
 fi

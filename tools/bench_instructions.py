@@ -21,9 +21,12 @@ import collections
 import concurrent.futures
 import os
 import re
-import subprocess
+import shutil
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_common as common  # noqa: E402
 
 # name: (kind, argument, n1, n2). kind "driver": instr_driver SUBJECT N;
 # kind "run": quicsim run on the scenario template below with N pairs.
@@ -54,57 +57,15 @@ RATIOS = [
      "run_concurrent_100", 1.05),
 ]
 
-# Scenarios for the "run" subjects; {pairs} and {spacing} are filled in.
-SCENARIOS = {
-    # One pair per 10 ms link pair, chain verification memoized (the
-    # default), trace digest on (quicsim run always computes it).
-    "clean": """
-name: "bench_clean"
-network {{
-  client_to_server {{ delay: "10ms" }}
-  server_to_client {{ delay: "10ms" }}
-}}
-population {{ pairs: {pairs} start_spacing: "1ms" }}
-seeds {{ count: 1 base: 1 }}
-expect {{ outcome: CONFIRMED }}
-""",
-    "loss30": """
-name: "bench_loss30"
-network {{
-  client_to_server {{ delay: "10ms" impairments {{ loss: 0.3 }} }}
-  server_to_client {{ delay: "10ms" impairments {{ loss: 0.3 }} }}
-}}
-population {{ pairs: {pairs} start_spacing: "1ms" }}
-seeds {{ count: 1 base: 1 }}
-expect {{ outcome: CONFIRMED }}
-limits {{ max_virtual_time: "600s" }}
-""",
-    "ngtcp2": """
-name: "bench_ngtcp2"
-network {{
-  client_to_server {{ delay: "10ms" }}
-  server_to_client {{ delay: "10ms" }}
-}}
-server {{ stack: NGTCP2 }}
-population {{ pairs: {pairs} start_spacing: "1ms" }}
-seeds {{ count: 1 base: 1 }}
-expect {{ outcome: CONFIRMED }}
-""",
-    # Every pair on one shared 1 Gbit/s bottleneck, starts spread evenly
-    # over one second.
-    "concurrent": """
-name: "bench_concurrent"
-network {{
-  shared_bottleneck: true
-  client_to_server {{ delay: "10ms" bandwidth_bps: 1000000000 }}
-  server_to_client {{ delay: "10ms" bandwidth_bps: 1000000000 }}
-}}
-population {{ pairs: {pairs} start_spacing: "{spacing}" }}
-seeds {{ count: 1 base: 1 }}
-expect {{ outcome: CONFIRMED }}
-limits {{ max_virtual_time: "600s" max_events: 4000000000 }}
-""",
+# Scenario kind (tools/bench_common.py) and start spacing of each "run"
+# subject; "concurrent" spreads the pairs' starts evenly over one second.
+RUN_KINDS = {
+    "clean": ("clean", lambda n: 1_000_000),
+    "loss30": ("loss30", lambda n: 1_000_000),
+    "ngtcp2": ("ngtcp2", lambda n: 1_000_000),
+    "concurrent": ("bottleneck", lambda n: 1_000_000_000 // n),
 }
+RUN_NAMES = {"concurrent": "bench_concurrent"}
 
 # Objects and functions, mapped to the components the table reports.
 MALLOC_FUNCTIONS = re.compile(
@@ -141,61 +102,8 @@ def component_of(obj, fn, executable):
     return "other"
 
 
-def cachegrind_total(path):
-    """The total Ir of a cachegrind.out (its summary line)."""
-    with open(path) as f:
-        for line in f:
-            if line.startswith("summary:"):
-                return int(line.split()[1])
-    raise ValueError("%s: no summary line" % path)
-
-
-def callgrind_self_costs(path):
-    """{(object, function): self Ir} from a callgrind.out file.
-
-    Follows the format's name compression ("ob=(3) name", later "ob=(3)")
-    and skips the inclusive cost line after each calls= line.
-    """
-    names = {"ob": {}, "fn": {}}
-    executable = None
-    obj = fn = ""
-    costs = collections.Counter()
-    skip_next = False
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line:
-                continue
-            if line.startswith("cmd:"):
-                parts = line.split()
-                executable = parts[1] if len(parts) > 1 else None
-                continue
-            m = re.match(r"^(ob|fn|cob|cfn|fl|fi|fe|cfi|cfl)=(?:\((\d+)\))?"
-                         r"\s*(.*)$", line)
-            if m:
-                key, ident, name = m.group(1), m.group(2), m.group(3)
-                table_key = {"cob": "ob", "cfn": "fn"}.get(key, key)
-                if table_key in names and ident is not None:
-                    if name:
-                        names[table_key][ident] = name
-                    else:
-                        name = names[table_key].get(ident, "?")
-                if key == "ob":
-                    obj = name
-                elif key == "fn":
-                    fn = name
-                continue
-            if line.startswith("calls="):
-                skip_next = True
-                continue
-            if line[0].isdigit() or line[0] in "+-*":
-                if skip_next:
-                    skip_next = False
-                    continue
-                fields = line.split()
-                if len(fields) >= 2:
-                    costs[(obj, fn)] += int(fields[1])
-    return costs, executable
+cachegrind_total = common.total_ir
+callgrind_self_costs = common.callgrind_self_costs
 
 
 def shares(small, large, pairs):
@@ -215,41 +123,23 @@ def shares(small, large, pairs):
     return by_component, by_function
 
 
-def write_scenario(work, kind, pairs):
-    spacing = "%dns" % (1_000_000_000 // pairs)
-    path = os.path.join(work, "%s_%d.textproto" % (kind, pairs))
-    with open(path, "w") as f:
-        f.write(SCENARIOS[kind].format(pairs=pairs, spacing=spacing))
-    return path
-
-
 def command_for(name, n, args):
     kind, what, _, _ = SUBJECTS[name]
     if kind == "driver":
         return [args.driver, what, str(n)]
-    scenario = write_scenario(args.work, what, n)
+    scenario_kind, spacing = RUN_KINDS[what]
+    scenario = common.write_scenario(args.work, scenario_kind, n, spacing(n),
+                                     600, tag=what, name=RUN_NAMES.get(what))
     return [args.quicsim, "run", "--scenario=" + scenario, "--progress=false"]
 
 
 def run_one(tool, name, n, args):
     out = os.path.join(args.work, "%s.%s.%d" % (tool, name, n))
-    cmd = ["valgrind", "--tool=" + tool, "--%s-out-file=%s" % (tool, out)]
-    if tool == "cachegrind":
-        cmd.append("--cache-sim=no")
-    else:
-        cmd += ["--dump-instr=no", "--compress-strings=yes"]
-    cmd += command_for(name, n, args)
-    started = time.time()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True)
-    with open(out + ".log", "w") as f:
-        f.write(" ".join(cmd) + "\n" + proc.stdout + proc.stderr)
-    # quicsim run exits 1 when some pair missed its expectation (possible
-    # under 30% loss); the instruction count is still the run's.
-    if proc.returncode not in (0, 1) or not os.path.exists(out):
-        sys.exit("bench_instructions: %s failed (exit %d); see %s.log" %
-                 (" ".join(cmd), proc.returncode, out))
-    return time.time() - started
+    try:
+        wall, _ = common.run_valgrind(tool, out, command_for(name, n, args))
+    except RuntimeError as e:
+        sys.exit("bench_instructions: %s" % e)
+    return wall
 
 
 def collect(work):
@@ -371,13 +261,27 @@ def main():
             _, _, n1, n2 = SUBJECTS["run_clean"]
             jobs += [("callgrind", "run_clean", n1),
                      ("callgrind", "run_clean", n2)]
-        # Longest first, so two workers finish together.
-        jobs.sort(key=lambda j: -j[2])
+        # Subjects that run the same program at the same size (the two
+        # concurrent ones at n1) share one valgrind run.
+        unique, copies = collections.OrderedDict(), []
+        for tool, name, n in jobs:
+            key = (tool, SUBJECTS[name][0], SUBJECTS[name][1], n)
+            if key in unique:
+                copies.append((unique[key], (tool, name, n)))
+            else:
+                unique[key] = (tool, name, n)
+        # Longest first, so the workers finish together.
+        todo = sorted(unique.values(), key=lambda j: -j[2])
         started = time.time()
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-            list(pool.map(lambda j: run_one(j[0], j[1], j[2], args), jobs))
-        sys.stderr.write("bench_instructions: %d valgrind runs in %.0f s\n" %
-                         (len(jobs), time.time() - started))
+            list(pool.map(lambda j: run_one(j[0], j[1], j[2], args), todo))
+        for (tool, name, n), (_, dup, _) in copies:
+            shutil.copyfile(
+                os.path.join(args.work, "%s.%s.%d" % (tool, name, n)),
+                os.path.join(args.work, "%s.%s.%d" % (tool, dup, n)))
+        sys.stderr.write("bench_instructions: %d valgrind runs in %.0f s "
+                         "with %d jobs\n" %
+                         (len(todo), time.time() - started, args.jobs))
     sys.stdout.write(render(collect(args.work), args.work))
 
 

@@ -4,15 +4,31 @@ process: `quicsim run`, one seed, every pair on one shared bottleneck
 (1 Gbit/s, 10 ms each way), pair i starting at i * 100 us, so a million
 pairs start over 100 s and about the same number of pairs is in flight at
 every size. For each size it records the maximum RSS (from wait4) and the
-process's CPU time; --instructions adds cachegrind counts for the sizes up
-to --max_instructions_pairs (a million pairs under valgrind take hours).
+process's CPU time.
+
+--instructions adds instructions per handshake, measured the same way at
+every size: `valgrind --tool=callgrind --instr-atstart=no` with the
+simulator's instrumentation window (QUICSIM_INSTR_WINDOW, sim/instr_window.h)
+switching instrumentation on for a slice of virtual time; per handshake =
+Ir(window) / handshakes finished in the window. The window is the whole run
+while the starts span less than 10 s (up to 10,000 pairs), and the one
+second [S/10, S/10 + 1 s] of a steady state when they span S >= 10 s
+(100,000 pairs: [1 s, 2 s]; a million: [10 s, 11 s]), with the run stopped
+1 s after the window (max_virtual_time): nothing later is measured, and a
+limit only stops a run, so the simulated prefix is the same. --validate
+checks the method: against the difference method (cachegrind at 10 and 100
+pairs), a steady-state window against the whole run at 10,000 pairs, and a
+stopped run against a full one.
 
 Usage (tools/bench.sh --scale builds quicsim and calls this):
   bench_scale.py run --quicsim=BIN --work=DIR [--sizes=100,1000,...]
-                 [--instructions] [--svg=docs/scale.svg]
-  bench_scale.py plot --work=DIR --svg=PATH      # re-plot from DIR
+                 [--instructions] [--no_native] [--validate]
+                 [--svg=docs/scale.svg]
+  bench_scale.py plot --work=DIR --svg=PATH      # re-print and re-plot
 
-Prints a whitespace-separated table (header line starting with "pairs").
+Results accumulate in DIR/scale.json (a size measured again replaces its
+figures). Prints whitespace-separated tables (header lines starting with
+"pairs" and "check").
 """
 
 import argparse
@@ -20,36 +36,29 @@ import json
 import math
 import os
 import re
-import subprocess
 import sys
 import time
 
-SCENARIO = """
-name: "bench_scale"
-network {{
-  shared_bottleneck: true
-  client_to_server {{ delay: "10ms" bandwidth_bps: 1000000000 }}
-  server_to_client {{ delay: "10ms" bandwidth_bps: 1000000000 }}
-}}
-population {{ pairs: {pairs} start_spacing: "100us" }}
-seeds {{ count: 1 base: 1 }}
-expect {{ outcome: CONFIRMED }}
-limits {{ max_virtual_time: "{limit}s" max_events: 18000000000000000000 }}
-"""
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_common as common  # noqa: E402
 
 BASE_PAIRS = 10  # start-up cost is measured on a run this small
+SPACING_NS = 100_000
+NAME = "bench_scale"
 
 
-def write_scenario(work, pairs):
-    path = os.path.join(work, "scale_%d.textproto" % pairs)
-    with open(path, "w") as f:
-        f.write(SCENARIO.format(pairs=pairs,
-                                limit=int(pairs * 100e-6) + 120))
-    return path
+def limit_for(pairs):
+    return int(pairs * SPACING_NS * 1e-9) + 120
+
+
+def write_scenario(work, pairs, limit_s=None, tag="scale"):
+    return common.write_scenario(
+        work, "bottleneck", pairs, SPACING_NS,
+        limit_for(pairs) if limit_s is None else limit_s, tag=tag, name=NAME)
 
 
 def measure(quicsim, work, pairs):
-    """Runs quicsim and returns a dict of figures (RSS from wait4)."""
+    """Runs quicsim natively; a dict of figures (RSS from wait4)."""
     cmd = [quicsim, "run", "--scenario=" + write_scenario(work, pairs),
            "--progress=false"]
     out_path = os.path.join(work, "scale_%d.out" % pairs)
@@ -76,62 +85,167 @@ def measure(quicsim, work, pairs):
     }
 
 
-def cachegrind_ir(quicsim, work, pairs):
-    out = os.path.join(work, "cachegrind.scale.%d" % pairs)
-    cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no",
-           "--cachegrind-out-file=" + out, quicsim, "run",
-           "--scenario=" + write_scenario(work, pairs), "--progress=false"]
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    with open(out) as f:
-        for line in f:
-            if line.startswith("summary:"):
-                return int(line.split()[1])
-    raise RuntimeError("no cachegrind summary for %d pairs" % pairs)
+def window_for(pairs):
+    """The instrumentation window (t1, t2) in virtual seconds; t2 "inf" for
+    the whole run. See the module comment."""
+    span = pairs * SPACING_NS * 1e-9
+    if span < 10:
+        return (0, "inf")
+    t1 = round(span / 10, 3)
+    return (t1, t1 + 1)
+
+
+def window_ir(quicsim, work, pairs, window=None, stop=True, tag="win"):
+    """Instructions in a window of virtual time under callgrind; a dict with
+    ir, handshakes (finished in the window), ir_per_hs, the window, the
+    run's stop time and valgrind's wall time."""
+    window = window or window_for(pairs)
+    limit = None
+    if stop and window[1] != "inf":
+        limit = math.ceil(window[1]) + 1
+    scenario = write_scenario(work, pairs, limit, tag="%s_%s_%s" %
+                              (tag, window[0], window[1]))
+    out = os.path.join(work, "callgrind.%s.%d.%s-%s.%s" %
+                       (tag, pairs, window[0], window[1],
+                        "stop" if limit else "full"))
+    wall, text = common.run_valgrind(
+        "callgrind", out,
+        [quicsim, "run", "--scenario=" + scenario, "--progress=false"],
+        window=window)
+    counts = common.parse_window_line(text)
+    if counts is None or counts["opened"] != 1:
+        raise RuntimeError("no instrumentation window in %s.log" % out)
+    ir = common.total_ir(out)
+    hs = counts["handshakes_done"]
+    if ir == 0 or hs == 0:
+        raise RuntimeError("empty window (Ir %d, %d handshakes); see %s.log" %
+                           (ir, hs, out))
+    return {"ir": ir, "handshakes": hs, "ir_per_hs": ir / hs,
+            "events": counts["events"], "window": list(window),
+            "stopped_at_s": limit, "valgrind_wall_s": wall}
+
+
+def validate(quicsim, work):
+    """Rows (check, a, b, ratio) that test the window method."""
+    rows = []
+    # 1. Whole-run window at 100 pairs against the difference method
+    # (cachegrind, 10 and 100 pairs, start-up cancels).
+    irs = {}
+    for n in (BASE_PAIRS, 100):
+        out = os.path.join(work, "cachegrind.scale.%d" % n)
+        common.run_valgrind("cachegrind", out, [
+            quicsim, "run", "--scenario=" + write_scenario(work, n),
+            "--progress=false"])
+        irs[n] = common.total_ir(out)
+    diff = (irs[100] - irs[BASE_PAIRS]) / (100 - BASE_PAIRS)
+    win = window_ir(quicsim, work, 100)["ir_per_hs"]
+    rows.append(("window_100/difference_10_100", win, diff))
+    # 2. A steady-state window against the whole run, 10,000 pairs.
+    full = window_ir(quicsim, work, 10000)["ir_per_hs"]
+    steady = window_ir(quicsim, work, 10000, (0.5, 0.6), stop=False)
+    rows.append(("steady_0.5-0.6s/whole_run_10000", steady["ir_per_hs"],
+                 full))
+    # 3. A run stopped after its window against the full run: the same
+    # instructions in the window.
+    stopped = window_ir(quicsim, work, 10000, (0.5, 0.6), stop=True)
+    rows.append(("stopped/full_run_window_Ir_10000", stopped["ir"],
+                 steady["ir"]))
+    return rows
 
 
 def usable(r):
-    """A run that ran (not rejected as bad input, not killed)."""
-    return r["exit"] in (0, 1) and r["confirmed"] > 0
+    """A native run that ran (not rejected as bad input, not killed)."""
+    return r.get("exit") in (0, 1) and r.get("confirmed", 0) > 0
+
+
+def per_hs_cpu_us(rows, n):
+    base = rows.get(BASE_PAIRS)
+    cpu = rows[n]["cpu_s"] - (base["cpu_s"] if base and usable(base) else 0)
+    return 1e6 * cpu / max(1, n - (BASE_PAIRS if base else 0))
+
+
+def kib_above_base(rows, n):
+    base = rows.get(BASE_PAIRS)
+    return (rows[n]["maxrss_kib"] -
+            (base["maxrss_kib"] if base and usable(base) else 0)) / n
+
+
+def instr_ratio_base(rows):
+    """The per-handshake instructions of the smallest measured size."""
+    ns = sorted(n for n in rows if n != BASE_PAIRS and "instr" in rows[n])
+    return (ns[0], rows[ns[0]]["instr"]["ir_per_hs"]) if ns else (None, None)
 
 
 def table(rows):
-    base = rows.get(BASE_PAIRS)
-    lines = ["%-9s %9s %11s %12s %14s %13s %12s %8s" %
+    lines = ["%-9s %9s %11s %12s %14s %13s %8s %13s %12s %9s %8s" %
              ("pairs", "confirmed", "maxrss_MiB", "KiB_per_pair",
-              "KiB_above_base", "cpu_us_per_hs", "Ir_per_pair", "wall_s")]
+              "KiB_above_base", "cpu_us_per_hs", "wall_s", "window_s",
+              "hs_in_window", "Ir_per_hs", "vs_base")]
+    base_n, base_ir = instr_ratio_base(rows)
     for n in sorted(rows):
-        if n == BASE_PAIRS or not usable(rows[n]):
-            continue
         r = rows[n]
-        cpu = r["cpu_s"]
-        if base:
-            cpu -= base["cpu_s"]
-        per_cpu = 1e6 * cpu / max(1, n - (BASE_PAIRS if base else 0))
-        ir = "-"
-        if "ir" in r and base and "ir" in base:
-            ir = "%d" % round((r["ir"] - base["ir"]) / (n - BASE_PAIRS))
-        above = (r["maxrss_kib"] - (base["maxrss_kib"] if base else 0)) / n
-        lines.append("%-9d %9d %11.1f %12.2f %14.2f %13.1f %12s %8.0f" %
-                     (n, r["confirmed"], r["maxrss_kib"] / 1024.0,
-                      r["maxrss_kib"] / n, above, per_cpu, ir, r["wall_s"]))
+        if n == BASE_PAIRS:
+            continue
+        native = usable(r)
+        w = r.get("instr")
+        if not native and not w:
+            continue
+        cols = [str(n)]
+        if native:
+            cols += ["%d" % r["confirmed"], "%.1f" % (r["maxrss_kib"] / 1024.0),
+                     "%.2f" % (r["maxrss_kib"] / n),
+                     "%.2f" % kib_above_base(rows, n),
+                     "%.1f" % per_hs_cpu_us(rows, n), "%.0f" % r["wall_s"]]
+        else:
+            cols += ["-"] * 6
+        if w:
+            cols += ["%s-%s" % tuple(w["window"]), "%d" % w["handshakes"],
+                     "%d" % round(w["ir_per_hs"]),
+                     "%.4f" % (w["ir_per_hs"] / base_ir)]
+        else:
+            cols += ["-"] * 4
+        lines.append("%-9s %9s %11s %12s %14s %13s %8s %13s %12s %9s %8s" %
+                     tuple(cols))
+    if base_n is not None:
+        lines.append("(vs_base: per-handshake instructions against %d pairs)" %
+                     base_n)
     return "\n".join(lines) + "\n"
 
 
+def check_table(checks):
+    lines = ["%-36s %14s %14s %8s" % ("check", "a", "b", "a/b")]
+    for name, a, b in checks:
+        lines.append("%-36s %14.0f %14.0f %8.4f" % (name, a, b, a / b))
+    return "\n".join(lines) + "\n"
+
+
+def parse_table(text):
+    """{pairs: {column: value}} from table()'s output (strings, "-" kept)."""
+    rows, header = {}, None
+    for line in text.splitlines():
+        fields = line.split()
+        if not fields:
+            continue
+        if fields[0] == "pairs":
+            header = fields
+            continue
+        if header and fields[0].isdigit() and len(fields) == len(header):
+            rows[int(fields[0])] = dict(zip(header, fields))
+    return rows
+
+
 def svg(rows, path):
-    """Two log-x panels: per-handshake CPU (and instructions) and KiB/pair."""
-    base = rows.get(BASE_PAIRS)
-    ns = sorted(n for n in rows if n != BASE_PAIRS and usable(rows[n]))
+    """Three log-x panels: per-handshake instructions (window method), CPU
+    per handshake, and peak memory per pair."""
+    ns = sorted(n for n in rows if n != BASE_PAIRS and
+                (usable(rows[n]) or "instr" in rows[n]))
     if not ns:
         return
-    cpu = {}
-    ir = {}
-    for n in ns:
-        c = rows[n]["cpu_s"] - (base["cpu_s"] if base else 0)
-        cpu[n] = 1e6 * c / (n - (BASE_PAIRS if base else 0))
-        if "ir" in rows[n] and base and "ir" in base:
-            ir[n] = (rows[n]["ir"] - base["ir"]) / (n - BASE_PAIRS) / 1e6
-    above = {n: (rows[n]["maxrss_kib"] - (base["maxrss_kib"] if base else 0))
-             / n for n in ns}
+    cpu = {n: per_hs_cpu_us(rows, n) for n in ns if usable(rows[n])}
+    above = {n: kib_above_base(rows, n) for n in ns if usable(rows[n])}
+    ir = {n: rows[n]["instr"]["ir_per_hs"] / 1e6 for n in ns
+          if "instr" in rows[n]}
+    base_n, base_ir = instr_ratio_base(rows)
     W, H = 760, 300
     pad_l, pad_r, pad_t, pad_b = 70, 20, 40, 50
     lo, hi = math.log10(min(ns)), math.log10(max(ns))
@@ -141,7 +255,7 @@ def svg(rows, path):
     def x(n):
         return pad_l + (math.log10(n) - lo) / (hi - lo) * (W - pad_l - pad_r)
 
-    def panel(y0, series, title, unit, ymax_floor):
+    def panel(y0, series, title, unit, ymax_floor, fmt="%.3g"):
         out = []
         ymax = max([ymax_floor] + [v for s in series for v in s[1].values()])
         ymax *= 1.15
@@ -180,28 +294,43 @@ def svg(rows, path):
                 out.append('<circle cx="%f" cy="%f" r="3.5" fill="%s"/>' %
                            (x(n), y(v), color))
                 out.append('<text x="%f" y="%f" font-size="10" fill="%s" '
-                           'text-anchor="middle">%.3g</text>' %
-                           (x(n), y(v) - 7, color, v))
+                           'text-anchor="middle">' % (x(n), y(v) - 7, color) +
+                           fmt % v + '</text>')
             out.append('<text x="%d" y="%d" font-size="12" fill="%s">%s'
-                       '</text>' % (W - 330, legend_y + 16 * i, color, name))
+                       '</text>' % (W - 360, legend_y + 16 * i, color, name))
         return out
 
-    parts = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
-             'font-family="sans-serif">' % (W, 2 * H),
-             '<rect width="100%" height="100%" fill="#fff"/>']
-    series = [("CPU µs per handshake (noisy machine)", cpu, "#1f77b4")]
+    panels = []
     if ir:
-        series.append(("million instructions per pair (cachegrind)", ir,
-                       "#d62728"))
-    parts += panel(0, series, "Cost per handshake", "per handshake", 0)
-    parts += panel(H, [("peak RSS above a 10-pair run / pairs", above,
-                        "#2ca02c"),
-                       ("target 16 KiB", {min(ns): 16, max(ns): 16},
-                        "#999")],
-                   "Peak memory per pair (KiB)", "KiB per pair", 16)
+        target = {min(ns): 1.05 * base_ir / 1e6, max(ns): 1.05 * base_ir / 1e6}
+        panels.append(([("million instructions per handshake (callgrind "
+                         "window)", ir, "#d62728"),
+                        ("target: 1.05x the %d-pair figure" % base_n, target,
+                         "#999")],
+                       "Instructions per handshake", "M instructions", 0,
+                       "%.3f"))
+    if cpu:
+        panels.append(([("CPU µs per handshake (noisy machine)", cpu,
+                         "#1f77b4")],
+                       "CPU time per handshake", "µs per handshake", 0,
+                       "%.3g"))
+    if above:
+        panels.append(([("peak RSS above a 10-pair run / pairs", above,
+                         "#2ca02c"),
+                        ("target 16 KiB", {min(ns): 16, max(ns): 16},
+                         "#999")],
+                       "Peak memory per pair (KiB)", "KiB per pair", 16,
+                       "%.3g"))
+    parts = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+             'font-family="sans-serif">' % (W, len(panels) * H),
+             '<rect width="100%" height="100%" fill="#fff"/>']
+    for i, (series, title, unit, floor, fmt) in enumerate(panels):
+        parts += panel(i * H, series, title, unit, floor, fmt)
     parts.append("</svg>")
-    with open(path, "w") as f:
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
         f.write("\n".join(parts) + "\n")
+    os.replace(tmp, path)
 
 
 def main():
@@ -210,27 +339,61 @@ def main():
     p.add_argument("--quicsim")
     p.add_argument("--work", required=True)
     p.add_argument("--sizes", default="100,1000,10000,100000,1000000")
-    p.add_argument("--instructions", action="store_true")
-    p.add_argument("--max_instructions_pairs", type=int, default=10000)
+    p.add_argument("--instructions", action="store_true",
+                   help="per-handshake instructions (callgrind window)")
+    p.add_argument("--no_native", action="store_true",
+                   help="skip the native RSS/CPU runs")
+    p.add_argument("--validate", action="store_true",
+                   help="check the window method (about 10 CPU-minutes)")
     p.add_argument("--svg", default="")
     a = p.parse_args()
     os.makedirs(a.work, exist_ok=True)
     results = os.path.join(a.work, "scale.json")
-    rows = {}
+    rows, checks = {}, []
     if os.path.exists(results):
-        rows = {int(k): v for k, v in json.load(open(results)).items()}
+        saved = json.load(open(results))
+        checks = saved.pop("checks", [])
+        rows = {int(k): v for k, v in saved.items()}
+
+    def save():
+        data = {str(k): v for k, v in rows.items()}
+        data["checks"] = checks
+        tmp = results + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(data, f, indent=1)
+        os.replace(tmp, results)
+
     if a.mode == "run":
         if not a.quicsim:
             p.error("run needs --quicsim")
-        sizes = [BASE_PAIRS] + [int(s) for s in a.sizes.split(",") if s]
-        for n in sizes:
-            r = measure(a.quicsim, a.work, n)
-            if a.instructions and n <= a.max_instructions_pairs:
-                r["ir"] = cachegrind_ir(a.quicsim, a.work, n)
-            rows[n] = r
-            json.dump(rows, open(results, "w"), indent=1)
-            sys.stderr.write("bench_scale: %d pairs: %s\n" % (n, r))
+        sizes = [int(s) for s in a.sizes.split(",") if s]
+        if not a.no_native:
+            for n in [BASE_PAIRS] + sizes:
+                instr = rows.get(n, {}).get("instr")
+                rows[n] = measure(a.quicsim, a.work, n)
+                if instr:
+                    rows[n]["instr"] = instr
+                save()
+                sys.stderr.write("bench_scale: %d pairs: %s\n" % (n, rows[n]))
+        if a.instructions:
+            for n in sizes:
+                try:
+                    w = window_ir(a.quicsim, a.work, n)
+                except RuntimeError as e:
+                    sys.exit("bench_scale: %s" % e)
+                rows.setdefault(n, {"pairs": n})["instr"] = w
+                save()
+                sys.stderr.write("bench_scale: %d pairs, window: %s\n" %
+                                 (n, w))
+        if a.validate:
+            try:
+                checks = [list(c) for c in validate(a.quicsim, a.work)]
+            except RuntimeError as e:
+                sys.exit("bench_scale: %s" % e)
+            save()
     sys.stdout.write(table(rows))
+    if checks:
+        sys.stdout.write("\n" + check_table(checks))
     if a.svg:
         svg(rows, a.svg)
 

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <set>
 #include <utility>
 
@@ -485,104 +486,95 @@ std::string ExhaustiveReport::Render() const {
   return out;
 }
 
-absl::StatusOr<ExhaustiveReport> ExploreExhaustive(
-    SeedRunner& runner, const scenarios::Scenario& scenario, uint64_t seed,
-    const ExhaustiveOptions& options) {
-  if (options.max_faults < 0 || options.first_datagrams < 0) {
-    return absl::InvalidArgumentError(
-        "max_faults and first_datagrams must not be negative");
-  }
-  const auto wall_start = std::chrono::steady_clock::now();
-  const double cpu_start = CpuSecondsWithChildren();
-  FILE* results = std::tmpfile();
-  if (results == nullptr) {
-    return absl::InternalError("cannot create a temporary results file");
-  }
-  const int fd = fileno(results);
-  Progress progress(options.progress);
-  ExploreHook hook(options, seed, fd, &progress);
-  RunSeedOptions run_options;
-  run_options.scripted_decisions.emplace();  // a clean network
-  run_options.decision_hook = &hook;
+namespace {
 
-  if (options.prefix_sharing) {
-    // Warm the runner's caches (TLS contexts, memoized chain verification)
-    // once here rather than in every child, where they would be lost.
-    {
-      RunSeedOptions warm;
-      warm.scripted_decisions.emplace();
-      absl::StatusOr<SeedResult> r = runner.RunSeed(scenario, seed, warm);
-      if (!r.ok()) {
-        std::fclose(results);
-        return r.status();
-      }
+struct FileCloser {
+  void operator()(FILE* f) const { std::fclose(f); }
+};
+using ResultsFile = std::unique_ptr<FILE, FileCloser>;
+
+// Fork strategy: one run; at each candidate datagram the hook forks a child
+// per fault kind, which records its schedule and exits, while this process
+// goes on with the fault-free branch.
+absl::Status ForkSearch(SeedRunner& runner, const scenarios::Scenario& scenario,
+                        uint64_t seed, const ExhaustiveOptions& options,
+                        ExploreHook& hook, const RunSeedOptions& run_options) {
+  // Warm the runner's caches (TLS contexts, memoized chain verification)
+  // once here rather than in every child, where they would be lost.
+  RunSeedOptions warm;
+  warm.scripted_decisions.emplace();
+  if (absl::StatusOr<SeedResult> r = runner.RunSeed(scenario, seed, warm);
+      !r.ok()) {
+    return r.status();
+  }
+  hook.ForkMode();
+  absl::StatusOr<SeedResult> r =
+      RunJudgedSeed(runner, scenario, seed, run_options);
+  if (hook.child()) {
+    if (r.ok()) {
+      hook.Record(hook.faults(), OutcomeOf(*r),
+                  FailureSignatureOf(*r, FirstFailingPair(*r)));
+    } else {
+      hook.Record(hook.faults(), absl::StrCat("error: ", r.status().message()),
+                  "run_error");
     }
-    hook.ForkMode();
+    _exit(0);
+  }
+  if (!r.ok()) return r.status();
+  if (options.shard_index == 0) {
+    hook.Record({}, OutcomeOf(*r),
+                FailureSignatureOf(*r, FirstFailingPair(*r)));
+  }
+  if (hook.fork_failed()) {
+    return absl::InternalError("fork() failed during the search");
+  }
+  return absl::OkStatus();
+}
+
+// Re-run strategy: a depth-first walk of the schedule tree, each schedule
+// run from the start; a run lists the candidates after its last fault.
+absl::Status RerunSearch(SeedRunner& runner,
+                         const scenarios::Scenario& scenario, uint64_t seed,
+                         const ExhaustiveOptions& options, ExploreHook& hook,
+                         const RunSeedOptions& run_options) {
+  std::vector<std::vector<FaultKey>> stack = {{}};
+  uint64_t first_ordinal = 0;
+  const std::vector<FaultKey> kinds = Kinds(options);
+  while (!stack.empty()) {
+    std::vector<FaultKey> node = std::move(stack.back());
+    stack.pop_back();
+    hook.Plan(node);
     absl::StatusOr<SeedResult> r =
         RunJudgedSeed(runner, scenario, seed, run_options);
-    if (hook.child()) {
-      if (r.ok()) {
-        hook.Record(hook.faults(), OutcomeOf(*r),
-                    FailureSignatureOf(*r, FirstFailingPair(*r)));
-      } else {
-        hook.Record(hook.faults(),
-                    absl::StrCat("error: ", r.status().message()), "run_error");
-      }
-      _exit(0);
-    }
-    if (!r.ok()) {
-      std::fclose(results);
-      return r.status();
-    }
-    if (options.shard_index == 0) {
-      hook.Record({}, OutcomeOf(*r),
+    if (!r.ok()) return r.status();
+    if (!node.empty() || options.shard_index == 0) {
+      hook.Record(node, OutcomeOf(*r),
                   FailureSignatureOf(*r, FirstFailingPair(*r)));
     }
-    if (hook.fork_failed()) {
-      std::fclose(results);
-      return absl::InternalError("fork() failed during the search");
-    }
-  } else {
-    std::vector<std::vector<FaultKey>> stack = {{}};
-    uint64_t first_ordinal = 0;
-    while (!stack.empty()) {
-      std::vector<FaultKey> node = std::move(stack.back());
-      stack.pop_back();
-      hook.Plan(node);
-      absl::StatusOr<SeedResult> r =
-          RunJudgedSeed(runner, scenario, seed, run_options);
-      if (!r.ok()) {
-        std::fclose(results);
-        return r.status();
-      }
-      if (!node.empty() || options.shard_index == 0) {
-        hook.Record(node, OutcomeOf(*r),
-                    FailureSignatureOf(*r, FirstFailingPair(*r)));
-      }
-      const std::vector<FaultKey>& candidates = hook.candidates();
-      std::vector<std::vector<FaultKey>> children;
-      const std::vector<FaultKey> kinds = Kinds(options);
-      for (const FaultKey& c : candidates) {
-        for (const FaultKey& kind : kinds) {
-          if (node.empty() &&
-              first_ordinal++ % options.shard_total != options.shard_index) {
-            continue;
-          }
-          std::vector<FaultKey> child = node;
-          child.push_back(c);
-          child.back().action = kind.action;
-          child.back().burst = kind.burst;
-          children.push_back(std::move(child));
+    std::vector<std::vector<FaultKey>> children;
+    for (const FaultKey& c : hook.candidates()) {
+      for (const FaultKey& kind : kinds) {
+        if (node.empty() &&
+            first_ordinal++ % options.shard_total != options.shard_index) {
+          continue;
         }
+        std::vector<FaultKey> child = node;
+        child.push_back(c);
+        child.back().action = kind.action;
+        child.back().burst = kind.burst;
+        children.push_back(std::move(child));
       }
-      for (auto c = children.rbegin(); c != children.rend(); ++c) {
-        stack.push_back(std::move(*c));
-      }
+    }
+    for (auto c = children.rbegin(); c != children.rend(); ++c) {
+      stack.push_back(std::move(*c));
     }
   }
+  return absl::OkStatus();
+}
 
-  ExhaustiveReport report;
-  report.cpu_seconds = CpuSecondsWithChildren() - cpu_start;
+// Reads every schedule's record back into `report`.
+absl::Status ReadRecords(FILE* results, const ExhaustiveOptions& options,
+                         ExhaustiveReport& report) {
   std::string contents;
   std::rewind(results);
   char buffer[1 << 16];
@@ -590,7 +582,6 @@ absl::StatusOr<ExhaustiveReport> ExploreExhaustive(
   while ((n = std::fread(buffer, 1, sizeof(buffer), results)) > 0) {
     contents.append(buffer, n);
   }
-  std::fclose(results);
   for (absl::string_view line : absl::StrSplit(contents, '\n')) {
     if (line.empty()) continue;
     std::vector<FaultKey> faults;
@@ -605,41 +596,86 @@ absl::StatusOr<ExhaustiveReport> ExploreExhaustive(
     for (const FaultKey& k : faults) AppendProtos(k, options, &s.faults);
     report.failures.push_back(std::move(s));
   }
+  return absl::OkStatus();
+}
 
-  // One trace per failing schedule: the faults as a script, re-run from the
-  // start the way `quicsim replay` will.
-  if (!options.trace_dir.empty()) {
-    int i = 0;
-    for (const ScheduleResult& f : report.failures) {
-      const std::string path = absl::StrFormat(
-          "%s/explore-%s-%04d.trace", options.trace_dir, scenario.name(), i++);
-      if (f.signature == "crash" || f.signature == "run_error") {
-        // No events to record: the run does not finish. The script alone
-        // lets `quicsim replay` reproduce it.
-        trace::Trace t;
-        *t.mutable_scenario() = scenario;
-        t.set_scenario_path(options.scenario_path);
-        t.set_seed(seed);
-        t.set_pair_index(-1);
-        *t.mutable_build() = runner.Identity();
-        t.set_scripted(true);
-        for (const trace::NetworkDecision& d : f.faults) *t.add_script() = d;
-        if (absl::Status s = WriteTraceFile(path, t); !s.ok()) return s;
-        report.trace_files.push_back(path);
-        continue;
-      }
-      RunSeedOptions o;
-      o.record_trace = true;
-      o.scripted_decisions = f.faults;
-      absl::StatusOr<SeedResult> r = RunJudgedSeed(runner, scenario, seed, o);
-      if (!r.ok()) return r.status();
-      if (FailureSignatureOf(*r, FirstFailingPair(*r)) != f.signature) {
-        ++report.not_reproduced;
-      }
-      trace::Trace t = std::move(*r->trace);
+// One trace per failing schedule: the faults as a script, re-run from the
+// start the way `quicsim replay` will.
+absl::Status WriteFailureTraces(SeedRunner& runner,
+                                const scenarios::Scenario& scenario,
+                                uint64_t seed, const ExhaustiveOptions& options,
+                                ExhaustiveReport& report) {
+  int i = 0;
+  for (const ScheduleResult& f : report.failures) {
+    const std::string path = absl::StrFormat(
+        "%s/explore-%s-%04d.trace", options.trace_dir, scenario.name(), i++);
+    if (f.signature == "crash" || f.signature == "run_error") {
+      // No events to record: the run does not finish. The script alone
+      // lets `quicsim replay` reproduce it.
+      trace::Trace t;
+      *t.mutable_scenario() = scenario;
       t.set_scenario_path(options.scenario_path);
+      t.set_seed(seed);
+      t.set_pair_index(-1);
+      *t.mutable_build() = runner.Identity();
+      t.set_scripted(true);
+      for (const trace::NetworkDecision& d : f.faults) *t.add_script() = d;
       if (absl::Status s = WriteTraceFile(path, t); !s.ok()) return s;
       report.trace_files.push_back(path);
+      continue;
+    }
+    RunSeedOptions o;
+    o.record_trace = true;
+    o.scripted_decisions = f.faults;
+    absl::StatusOr<SeedResult> r = RunJudgedSeed(runner, scenario, seed, o);
+    if (!r.ok()) return r.status();
+    if (FailureSignatureOf(*r, FirstFailingPair(*r)) != f.signature) {
+      ++report.not_reproduced;
+    }
+    trace::Trace t = std::move(*r->trace);
+    t.set_scenario_path(options.scenario_path);
+    if (absl::Status s = WriteTraceFile(path, t); !s.ok()) return s;
+    report.trace_files.push_back(path);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ExhaustiveReport> ExploreExhaustive(
+    SeedRunner& runner, const scenarios::Scenario& scenario, uint64_t seed,
+    const ExhaustiveOptions& options) {
+  if (options.max_faults < 0 || options.first_datagrams < 0) {
+    return absl::InvalidArgumentError(
+        "max_faults and first_datagrams must not be negative");
+  }
+  const auto wall_start = std::chrono::steady_clock::now();
+  const double cpu_start = CpuSecondsWithChildren();
+  ResultsFile results(std::tmpfile());
+  if (results == nullptr) {
+    return absl::InternalError("cannot create a temporary results file");
+  }
+  Progress progress(options.progress);
+  ExploreHook hook(options, seed, fileno(results.get()), &progress);
+  RunSeedOptions run_options;
+  run_options.scripted_decisions.emplace();  // a clean network
+  run_options.decision_hook = &hook;
+  absl::Status searched =
+      options.prefix_sharing
+          ? ForkSearch(runner, scenario, seed, options, hook, run_options)
+          : RerunSearch(runner, scenario, seed, options, hook, run_options);
+  if (!searched.ok()) return searched;
+
+  ExhaustiveReport report;
+  report.cpu_seconds = CpuSecondsWithChildren() - cpu_start;
+  if (absl::Status s = ReadRecords(results.get(), options, report); !s.ok()) {
+    return s;
+  }
+  if (!options.trace_dir.empty()) {
+    if (absl::Status s =
+            WriteFailureTraces(runner, scenario, seed, options, report);
+        !s.ok()) {
+      return s;
     }
   }
   report.wall_seconds = std::chrono::duration<double>(

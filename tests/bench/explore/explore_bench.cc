@@ -5,11 +5,20 @@
 // and the figure is the median of the per-round ratios, with their spread.
 // With resumption the fault window starts at the resumed handshake, so every
 // schedule shares the priming handshake as its prefix.
+// It ends with the price of fork() itself in this process: a bare
+// fork+_exit+waitpid, and one whose child and parent each write 100 heap
+// pages (a child's copy-on-write faults), against the CPU cost of one
+// re-run schedule. No schedule can cost less than a fork, so re-run cost /
+// fork cost bounds what prefix sharing by fork() can gain here.
 //
 //   bazel run //tests/bench/explore:explore_bench -- [ROUNDS]
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +38,34 @@ struct Case {
   int k;
   int n;
 };
+
+// CPU seconds (this process and its children) per fork()+_exit()+waitpid()
+// of this process, with `pages` heap pages written by the child and then by
+// the parent (copy-on-write faults on both sides).
+double ForkCostMicros(int forks, int pages) {
+  std::vector<char> heap(static_cast<size_t>(pages + 1) * 4096, 1);
+  const double start = CpuSecondsWithChildren();
+  for (int i = 0; i < forks; ++i) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      for (int p = 0; p < pages; ++p) heap[static_cast<size_t>(p) * 4096] = 2;
+      _exit(0);
+    }
+    if (pid < 0) return -1;
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+    }
+    for (int p = 0; p < pages; ++p) heap[static_cast<size_t>(p) * 4096] = 3;
+  }
+  return (CpuSecondsWithChildren() - start) / forks * 1e6;
+}
+
+int MappedRegions() {
+  std::ifstream maps("/proc/self/maps");
+  int n = 0;
+  for (std::string line; std::getline(maps, line);) ++n;
+  return n;
+}
 
 int Main(int argc, char** argv) {
   const int rounds = argc > 1 ? std::atoi(argv[1]) : 5;
@@ -51,6 +88,7 @@ int Main(int argc, char** argv) {
   };
   std::unique_ptr<scenarios::SeedRunner> runner =
       std::make_unique<scenarios::QuicsimSeedRunner>();
+  double rerun_micros = 0;  // one re-run schedule of the first case
   std::printf("%-32s %10s %12s %12s %8s %16s\n", "search", "schedules",
               "fork sch/s", "rerun sch/s", "ratio", "[min, max]");
   for (const Case& c : cases) {
@@ -95,7 +133,24 @@ int Main(int argc, char** argv) {
                 *std::min_element(ratios.begin(), ratios.end()),
                 *std::max_element(ratios.begin(), ratios.end()));
     std::fflush(stdout);
+    if (rerun_micros == 0) rerun_micros = 1e6 / median(rerun_rates);
   }
+  std::vector<double> bare, written;
+  for (int r = 0; r < rounds; ++r) {
+    bare.push_back(ForkCostMicros(200, 0));
+    written.push_back(ForkCostMicros(200, 100));
+  }
+  std::sort(bare.begin(), bare.end());
+  std::sort(written.begin(), written.end());
+  const double fork_micros = bare[bare.size() / 2];
+  std::printf(
+      "fork+exit+wait of this process (%d mapped regions): %.0f us CPU; "
+      "with 100 pages written on each side: %.0f us\n",
+      MappedRegions(), fork_micros, written[written.size() / 2]);
+  std::printf(
+      "one re-run schedule (%s): %.0f us CPU; so a fork search of it is at "
+      "most %.2fx faster even if every schedule's own part cost nothing\n",
+      cases[0].name, rerun_micros, rerun_micros / fork_micros);
   return 0;
 }
 

@@ -90,6 +90,14 @@ class HandshakePair {
   const Connection& client() const { return client_->connection(); }
   const Connection* server() const { return server_->connection(); }
   const ServerEndpoint& server_endpoint() const { return *server_; }
+  // The other stack's side (nullptr when that side is ours), e.g. an
+  // Ngtcp2Endpoint for its counters.
+  const ForeignEndpoint* foreign_client() const {
+    return foreign_client_.get();
+  }
+  const ForeignEndpoint* foreign_server() const {
+    return foreign_server_.get();
+  }
   const std::string& name() const { return name_; }
   // Called once when done() becomes true.
   void set_on_done(absl::AnyInvocable<void()> on_done) {

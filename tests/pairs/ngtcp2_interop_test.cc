@@ -10,12 +10,14 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "base/check.h"
 #include "endpoints/endpoint.h"
 #include "endpoints/gnutls_rand_hook.h"
 #include "endpoints/handshake_pair.h"
 #include "endpoints/ngtcp2_endpoint.h"
 #include "gtest/gtest.h"
 #include "scenarios/oracles/pair_oracle.h"
+#include "scenarios/testing/pair_fixture.h"
 #include "sim/impairment.h"
 #include "sim/link.h"
 #include "sim/network.h"
@@ -29,15 +31,6 @@ namespace quicsim::endpoints {
 namespace {
 
 using sim::Duration;
-
-const tls::TestChain& Chain() {
-  static const tls::TestChain* chain = [] {
-    absl::StatusOr<tls::TestChain> c = tls::MakeTestChain({});
-    QUICSIM_CHECK(c.ok());
-    return new tls::TestChain(*std::move(c));
-  }();
-  return *chain;
-}
 
 // Which stack plays which role.
 enum class Direction {
@@ -91,190 +84,98 @@ class CorruptIndices : public sim::Impairment {
   std::vector<uint64_t> indices_;
 };
 
-// One pair: an ngtcp2 endpoint on one side and ours on the other, both
-// reporting to one PairOracle.
-class InteropPair {
- public:
-  InteropPair(Direction direction, const Scenario& scenario,
-              sim::Scheduler* scheduler, sim::Network* network, uint64_t seed,
-              sim::TraceSink* trace)
-      : direction_(direction) {
-    const tls::TestChain& chain = Chain();
-    const sim::Address client_addr = sim::Address::V4(10, 0, 0, 1, 40000);
-    const sim::Address server_addr = sim::Address::V4(10, 0, 1, 1, 443);
-    network->AddRoute(client_addr, server_addr, network->FindLink("c2s"));
-    network->AddRoute(server_addr, client_addr, network->FindLink("s2c"));
-    const uint64_t client_seed = sim::Rng::StreamSeed(seed, "pair/0/client");
-    const uint64_t server_seed = sim::Rng::StreamSeed(seed, "pair/0/server");
+using scenarios::testing::PairFixture;
 
-    Ngtcp2EndpointOptions ng;
-    ng.faults = scenario.ngtcp2_faults;
-    if (direction == Direction::kQuicsimClientNgtcp2Server) {
-      tls::Config config;
-      config.role = tls::Role::kClient;
-      config.trust_anchors = {chain.root};
-      config.faults = scenario.our_tls_faults;
-      context_ = *tls::Context::Create(config);
-      ConnectionOptions options;
-      options.perspective = Perspective::kClient;
-      options.tls_context = context_.get();
-      options.local = client_addr;
-      options.peer = server_addr;
-      options.faults = scenario.our_faults;
-      our_client_ = std::make_unique<ClientEndpoint>(
-          std::move(options), scheduler, network, client_seed, "pair/0/client",
-          trace, &oracle_);
-      our_client_->connection().set_on_done([this] { CheckDone(); });
-      ng.local = server_addr;
-      ng.certificate_chain = chain.chain;
-      ng.private_key = chain.private_key;
-      ng.retry = scenario.server_retry;
-      ng_ = std::make_unique<Ngtcp2ServerEndpoint>(
-          std::move(ng), scheduler, network, server_seed, "pair/0/server",
-          trace, &oracle_);
-    } else {
-      tls::Config config;
-      config.role = tls::Role::kServer;
-      config.certificate_chain = chain.chain;
-      config.private_key = chain.private_key;
-      config.faults = scenario.our_tls_faults;
-      context_ = *tls::Context::Create(config);
-      ServerEndpointOptions options;
-      options.connection.perspective = Perspective::kServer;
-      options.connection.tls_context = context_.get();
-      options.connection.local = server_addr;
-      options.connection.peer = client_addr;
-      options.connection.faults = scenario.our_faults;
-      options.retry = scenario.server_retry;
-      our_server_ = std::make_unique<ServerEndpoint>(
-          std::move(options), scheduler, network, server_seed, "pair/0/server",
-          trace, &oracle_);
-      our_server_->set_on_connection(
-          [this](Connection* c) { c->set_on_done([this] { CheckDone(); }); });
-      ng.local = client_addr;
-      ng.peer = server_addr;
-      ng.trust_anchor = chain.root;
-      if (scenario.ngtcp2_trusts_other_root) {
-        tls::TestPkiOptions other;
-        other.seed = "another-pki";
-        absl::StatusOr<tls::TestChain> other_chain = tls::MakeTestChain(other);
-        QUICSIM_CHECK(other_chain.ok());
-        ng.trust_anchor = other_chain->root;
-      }
-      ng_ = std::make_unique<Ngtcp2ClientEndpoint>(
-          std::move(ng), scheduler, network, client_seed, "pair/0/client",
-          trace, &oracle_);
-    }
-    ng_->set_on_done([this] { CheckDone(); });
+// The ngtcp2 side of a pair in `fixture`, as the pair's foreign client or
+// server (HandshakePair builds it with the pair's seed, actor name and
+// oracle).
+void WireNgtcp2(Direction direction, const Scenario& scenario,
+                const tls::TestChain& chain, PairFixture* fixture,
+                HandshakePairOptions* o) {
+  Ngtcp2EndpointOptions ng;
+  ng.faults = scenario.ngtcp2_faults;
+  sim::Scheduler* scheduler = &fixture->scheduler();
+  sim::Network* network = &fixture->network();
+  sim::TraceSink* trace = &fixture->trace();
+  if (direction == Direction::kQuicsimClientNgtcp2Server) {
+    ng.local = o->server.connection.local;
+    ng.certificate_chain = chain.chain;
+    ng.private_key = chain.private_key;
+    ng.retry = scenario.server_retry;
+    o->foreign_server = [ng, scheduler, network, trace](
+                            uint64_t seed, const std::string& actor,
+                            ConnectionObserver* observer) {
+      return std::unique_ptr<ForeignEndpoint>(
+          std::make_unique<Ngtcp2ServerEndpoint>(ng, scheduler, network, seed,
+                                                 actor, trace, observer));
+    };
+    return;
   }
-
-  absl::Status Start() {
-    // Server first, then the client (which sends at once).
-    if (our_server_ != nullptr) {
-      absl::Status s = our_server_->Start();
-      if (!s.ok()) return s;
-      return ng_->Start();
-    }
-    absl::Status s = ng_->Start();
-    if (!s.ok()) return s;
-    return our_client_->Start();
+  ng.local = o->client.local;
+  ng.peer = o->server.connection.local;
+  ng.trust_anchor = chain.root;
+  if (scenario.ngtcp2_trusts_other_root) {
+    tls::TestPkiOptions other;
+    other.seed = "another-pki";
+    absl::StatusOr<tls::TestChain> other_chain = tls::MakeTestChain(other);
+    QUICSIM_CHECK(other_chain.ok());
+    ng.trust_anchor = other_chain->root;
   }
+  o->foreign_client = [ng, scheduler, network, trace](
+                          uint64_t seed, const std::string& actor,
+                          ConnectionObserver* observer) {
+    return std::unique_ptr<ForeignEndpoint>(
+        std::make_unique<Ngtcp2ClientEndpoint>(ng, scheduler, network, seed,
+                                               actor, trace, observer));
+  };
+}
 
-  const Verdict& client_verdict() const {
-    return our_client_ != nullptr ? our_client_->connection().verdict()
-                                  : ng_->verdict();
-  }
-  const Verdict& server_verdict() const {
-    if (our_server_ == nullptr) return ng_->verdict();
-    return our_server_->connection() != nullptr
-               ? our_server_->connection()->verdict()
-               : none_;
-  }
-  const scenarios::oracles::PairOracle& oracle() const { return oracle_; }
-  const Ngtcp2Endpoint& ngtcp2() const { return *ng_; }
-  const ServerEndpoint* our_server() const { return our_server_.get(); }
-
-  // Both sides done, or both confirmed (nothing left that changes a
-  // verdict), as HandshakePair::done().
-  bool done() const {
-    const bool ours_done = our_client_ != nullptr
-                               ? our_client_->connection().done()
-                               : (our_server_->connection() != nullptr &&
-                                  our_server_->connection()->done());
-    const Verdict& c = client_verdict();
-    const Verdict& s = server_verdict();
-    if (c.kind == Verdict::Kind::kConfirmed &&
-        s.kind == Verdict::Kind::kConfirmed) {
-      return true;
-    }
-    return ours_done && ng_->done();
-  }
-
-  void Stop() {
-    ng_->Stop();
-    if (our_client_ != nullptr) our_client_->connection().Stop();
-    if (our_server_ != nullptr && our_server_->connection() != nullptr) {
-      our_server_->connection()->Stop();
-    }
-  }
-
- private:
-  void CheckDone() {
-    if (stopped_ || !done()) return;
-    stopped_ = true;
-    Stop();
-  }
-
-  Direction direction_;
-  scenarios::oracles::PairOracle oracle_;
-  std::unique_ptr<tls::Context> context_;
-  std::unique_ptr<ClientEndpoint> our_client_;
-  std::unique_ptr<ServerEndpoint> our_server_;
-  std::unique_ptr<Ngtcp2Endpoint> ng_;
-  bool stopped_ = false;
-  Verdict none_;
-};
-
-// One run of one scenario and seed.
+// One run of one scenario and seed: pair/0 of a PairFixture, an ngtcp2
+// endpoint on one side and ours on the other, both reporting to the pair's
+// oracle.
 struct ScenarioRun {
   explicit ScenarioRun(Direction direction, const Scenario& scenario,
                        uint64_t seed)
-      : network(&scheduler, seed, &trace) {
-    network.set_wire_digest(&wire);
-    sim::LinkConfig link;
-    link.delay = Duration::Millis(10);
-    for (const char* name : {"c2s", "s2c"}) {
-      sim::Link* l = network.AddLink(name, link);
+      : fixture(PairFixture::Options{.seed = seed}) {
+    fixture.network().set_wire_digest(&wire);
+    for (sim::Link* l : {fixture.c2s(), fixture.s2c()}) {
       if (scenario.loss > 0) {
         l->AddImpairment(std::make_unique<sim::BernoulliLoss>(
-            scenario.loss, network.MakeRng(std::string(name) + "/loss"),
+            scenario.loss, fixture.network().MakeRng(l->name() + "/loss"),
             scenario.loss_max_burst));
       }
-      if (std::string(name) == "c2s" && !scenario.corrupt_c2s.empty()) {
+      if (l == fixture.c2s() && !scenario.corrupt_c2s.empty()) {
         l->AddImpairment(
             std::make_unique<CorruptIndices>(scenario.corrupt_c2s));
       }
       if (scenario.reorder > 0) {
         l->AddImpairment(std::make_unique<sim::Reorder>(
             scenario.reorder, Duration::Millis(15),
-            network.MakeRng(std::string(name) + "/reorder")));
+            fixture.network().MakeRng(l->name() + "/reorder")));
       }
     }
-    pair = std::make_unique<InteropPair>(direction, scenario, &scheduler,
-                                         &network, seed, &trace);
-    absl::Status status = pair->Start();
-    EXPECT_TRUE(status.ok()) << status;
-    scheduler.set_limits(
-        {.max_events = 2'000'000,
-         .max_time = sim::Time::Zero() + Duration::Seconds(90)});
-    scheduler.RunUntilIdle();
+    // Only our side's context is used; its TLS faults go into it.
+    scenarios::testing::TlsOptions tls;
+    (direction == Direction::kQuicsimClientNgtcp2Server ? tls.client_faults
+                                                        : tls.server_faults) =
+        scenario.our_tls_faults;
+    contexts = scenarios::testing::MakeTlsContexts(tls);
+    pair = fixture.AddPair(contexts, [&](HandshakePairOptions& o) {
+      o.client.faults = scenario.our_faults;
+      o.server.connection.faults = scenario.our_faults;
+      o.server.retry = scenario.server_retry;
+      WireNgtcp2(direction, scenario, *contexts.chain, &fixture, &o);
+    });
+    EXPECT_NE(pair, nullptr) << fixture.start_status();
+    if (pair == nullptr) return;
+    fixture.Run(Duration::Seconds(90));
     pair->Stop();
   }
 
   ~ScenarioRun() {
     if (::testing::Test::HasFailure() && !dumped) {
       dumped = true;
-      const auto& events = trace.events();
+      const auto& events = fixture.trace().events();
       const size_t from = events.size() > 80 ? events.size() - 80 : 0;
       for (size_t i = from; i < events.size(); ++i) {
         std::fprintf(stderr, "%s\n", events[i].ToString().c_str());
@@ -282,46 +183,59 @@ struct ScenarioRun {
     }
   }
 
+  const scenarios::oracles::PairOracle& oracle() const {
+    return fixture.oracle(pair);
+  }
+  // The ngtcp2 side.
+  const Ngtcp2Endpoint& ngtcp2() const {
+    const ForeignEndpoint* ng = pair->foreign_client() != nullptr
+                                    ? pair->foreign_client()
+                                    : pair->foreign_server();
+    return *static_cast<const Ngtcp2Endpoint*>(ng);
+  }
+
   static inline bool dumped = false;
-  sim::Scheduler scheduler;
-  sim::TraceRecorder trace;
   sim::WireDigest wire;
-  sim::Network network;
-  std::unique_ptr<InteropPair> pair;
+  PairFixture fixture;
+  scenarios::testing::TlsContexts contexts;
+  HandshakePair* pair = nullptr;
 };
 
-std::string Describe(const InteropPair& pair) {
-  std::string out = absl::StrFormat("client %s, server %s",
-                                    VerdictToString(pair.client_verdict()),
-                                    VerdictToString(pair.server_verdict()));
-  for (const scenarios::OracleViolation& v : pair.oracle().violations()) {
+std::string Describe(const ScenarioRun& run) {
+  std::string out = absl::StrFormat(
+      "client %s, server %s", VerdictToString(run.pair->client_verdict()),
+      VerdictToString(run.pair->server_verdict()));
+  for (const scenarios::OracleViolation& v : run.oracle().violations()) {
     absl::StrAppend(&out, "; ", v.oracle, ": ", v.detail);
   }
   return out;
 }
 
-void ExpectConfirmed(const InteropPair& pair) {
-  EXPECT_EQ(pair.client_verdict().kind, Verdict::Kind::kConfirmed)
-      << Describe(pair);
-  EXPECT_EQ(pair.server_verdict().kind, Verdict::Kind::kConfirmed)
-      << Describe(pair);
-  EXPECT_TRUE(pair.oracle().violations().empty()) << Describe(pair);
+void ExpectConfirmed(const ScenarioRun& run) {
+  ASSERT_NE(run.pair, nullptr);
+  EXPECT_EQ(run.pair->client_verdict().kind, Verdict::Kind::kConfirmed)
+      << Describe(run);
+  EXPECT_EQ(run.pair->server_verdict().kind, Verdict::Kind::kConfirmed)
+      << Describe(run);
+  EXPECT_TRUE(run.oracle().violations().empty()) << Describe(run);
 }
 
 // One side sent `code`, the other received it.
-void ExpectClosedWith(const InteropPair& pair, uint64_t code,
+void ExpectClosedWith(const ScenarioRun& run, uint64_t code,
                       Perspective sender) {
+  ASSERT_NE(run.pair, nullptr);
+  const HandshakePair& pair = *run.pair;
   const Verdict& sent = sender == Perspective::kClient ? pair.client_verdict()
                                                        : pair.server_verdict();
   const Verdict& received = sender == Perspective::kClient
                                 ? pair.server_verdict()
                                 : pair.client_verdict();
-  EXPECT_EQ(sent.kind, Verdict::Kind::kClosedSent) << Describe(pair);
-  EXPECT_EQ(sent.code, code) << Describe(pair);
-  EXPECT_EQ(received.kind, Verdict::Kind::kClosedReceived) << Describe(pair);
-  EXPECT_EQ(received.code, code) << Describe(pair);
-  EXPECT_TRUE(pair.oracle().violations().empty()) << Describe(pair);
-  EXPECT_LT(received.elapsed, Duration::Seconds(5)) << Describe(pair);
+  EXPECT_EQ(sent.kind, Verdict::Kind::kClosedSent) << Describe(run);
+  EXPECT_EQ(sent.code, code) << Describe(run);
+  EXPECT_EQ(received.kind, Verdict::Kind::kClosedReceived) << Describe(run);
+  EXPECT_EQ(received.code, code) << Describe(run);
+  EXPECT_TRUE(run.oracle().violations().empty()) << Describe(run);
+  EXPECT_LT(received.elapsed, Duration::Seconds(5)) << Describe(run);
 }
 
 class InteropTest : public ::testing::TestWithParam<Direction> {
@@ -334,7 +248,7 @@ class InteropTest : public ::testing::TestWithParam<Direction> {
 
 TEST_P(InteropTest, CleanLink) {
   ScenarioRun run(direction(), {}, 1);
-  ExpectConfirmed(*run.pair);
+  ExpectConfirmed(run);
   // 20 ms RTT: the client confirms on HANDSHAKE_DONE after two round trips,
   // the server at handshake completion after one. ngtcp2 paces
   // (ngtcp2_conn_update_pkt_tx_time): with the initial 333 ms RTT estimate
@@ -346,7 +260,7 @@ TEST_P(InteropTest, CleanLink) {
   EXPECT_EQ(run.pair->server_verdict().elapsed, ngtcp2_is_server()
                                                     ? Duration::Millis(20)
                                                     : Duration::Micros(26640));
-  EXPECT_GT(run.pair->oracle().amplification().server_sent_unvalidated(), 0u);
+  EXPECT_GT(run.oracle().amplification().server_sent_unvalidated(), 0u);
 }
 
 TEST_P(InteropTest, HandshakeLoss) {
@@ -359,7 +273,7 @@ TEST_P(InteropTest, HandshakeLoss) {
   for (uint64_t seed = 1; seed <= 20; ++seed) {
     ScenarioRun run(direction(), scenario, seed);
     SCOPED_TRACE(absl::StrFormat("seed %d", seed));
-    ExpectConfirmed(*run.pair);
+    ExpectConfirmed(run);
     if (run.pair->client_verdict().kind == Verdict::Kind::kConfirmed &&
         run.pair->server_verdict().kind == Verdict::Kind::kConfirmed) {
       ++confirmed;
@@ -379,13 +293,13 @@ TEST_P(InteropTest, CorruptedFirstInitial) {
     Scenario scenario;
     scenario.corrupt_c2s = corrupt;
     ScenarioRun run(direction(), scenario, 11);
-    ExpectConfirmed(*run.pair);
+    ExpectConfirmed(run);
     if (ngtcp2_is_server()) {
-      EXPECT_EQ(run.pair->ngtcp2().connections_discarded(), corrupt.size())
-          << Describe(*run.pair);
+      EXPECT_EQ(run.ngtcp2().connections_discarded(), corrupt.size())
+          << Describe(run);
       // One verdict, the fresh connection's.
       int verdicts = 0;
-      for (const sim::TraceEvent& e : run.trace.events()) {
+      for (const sim::TraceEvent& e : run.fixture.trace().events()) {
         verdicts += e.actor == "pair/0/server" && e.kind == "verdict";
       }
       EXPECT_EQ(verdicts, 1);
@@ -402,7 +316,7 @@ TEST_P(InteropTest, RetryWithCorruptedFirstInitials) {
     scenario.server_retry = true;
     scenario.corrupt_c2s = corrupt;
     ScenarioRun run(direction(), scenario, 12);
-    ExpectConfirmed(*run.pair);
+    ExpectConfirmed(run);
   }
 }
 
@@ -439,7 +353,7 @@ TEST_P(InteropTest, Reorder) {
   for (uint64_t seed = 1; seed <= 10; ++seed) {
     ScenarioRun run(direction(), scenario, seed);
     SCOPED_TRACE(absl::StrFormat("seed %d", seed));
-    ExpectConfirmed(*run.pair);
+    ExpectConfirmed(run);
   }
 }
 
@@ -447,10 +361,10 @@ TEST_P(InteropTest, Retry) {
   Scenario scenario;
   scenario.server_retry = true;
   ScenarioRun run(direction(), scenario, 4);
-  ExpectConfirmed(*run.pair);
+  ExpectConfirmed(run);
   const uint64_t retries = ngtcp2_is_server()
-                               ? run.pair->ngtcp2().retries_sent()
-                               : run.pair->our_server()->retries_sent();
+                               ? run.ngtcp2().retries_sent()
+                               : run.pair->server_endpoint().retries_sent();
   EXPECT_EQ(retries, 1u);
   // One extra round trip for the Retry (plus ngtcp2's 6.64 ms pacing
   // delay, see CleanLink).
@@ -465,7 +379,7 @@ TEST_P(InteropTest, RetryUnderHandshakeLoss) {
   for (uint64_t seed = 1; seed <= 10; ++seed) {
     SCOPED_TRACE(absl::StrFormat("seed %d", seed));
     ScenarioRun run(direction(), scenario, seed);
-    ExpectConfirmed(*run.pair);
+    ExpectConfirmed(run);
   }
 }
 
@@ -481,7 +395,7 @@ TEST_P(InteropTest, AlpnMismatch) {
   for (uint64_t seed = 1; seed <= 3; ++seed) {
     SCOPED_TRACE(absl::StrFormat("seed %d", seed));
     ScenarioRun run(direction(), scenario, seed);
-    ExpectClosedWith(*run.pair, 0x178, Perspective::kServer);
+    ExpectClosedWith(run, 0x178, Perspective::kServer);
   }
 }
 
@@ -493,7 +407,7 @@ TEST_P(InteropTest, ServerRefusesClientTransportParameters) {
     scenario.our_faults.refuse_peer_transport_parameters = true;
   }
   ScenarioRun run(direction(), scenario, 5);
-  ExpectClosedWith(*run.pair, 0x08, Perspective::kServer);
+  ExpectClosedWith(run, 0x08, Perspective::kServer);
 }
 
 TEST_P(InteropTest, ServerSendsInvalidTransportParameters) {
@@ -506,7 +420,7 @@ TEST_P(InteropTest, ServerSendsInvalidTransportParameters) {
     scenario.our_faults.invalid_transport_parameters = true;
   }
   ScenarioRun run(direction(), scenario, 6);
-  ExpectClosedWith(*run.pair, 0x08, Perspective::kClient);
+  ExpectClosedWith(run, 0x08, Perspective::kClient);
 }
 
 TEST_P(InteropTest, Ngtcp2ClientVerifiesTheServerCertificate) {
@@ -516,7 +430,7 @@ TEST_P(InteropTest, Ngtcp2ClientVerifiesTheServerCertificate) {
   Scenario scenario;
   scenario.ngtcp2_trusts_other_root = true;
   ScenarioRun run(direction(), scenario, 7);
-  ExpectClosedWith(*run.pair, 0x12a, Perspective::kClient);
+  ExpectClosedWith(run, 0x12a, Perspective::kClient);
 }
 
 TEST_P(InteropTest, SameSeedSameVerdicts) {
@@ -527,8 +441,8 @@ TEST_P(InteropTest, SameSeedSameVerdicts) {
   std::string digests[2];
   for (int i = 0; i < 2; ++i) {
     ScenarioRun run(direction(), scenario, 11);
-    verdicts[i] = Describe(*run.pair);
-    digests[i] = run.trace.DigestHex();
+    verdicts[i] = Describe(run);
+    digests[i] = run.fixture.trace().DigestHex();
   }
   EXPECT_EQ(verdicts[0], verdicts[1]);
   EXPECT_EQ(digests[0], digests[1]);
@@ -548,9 +462,9 @@ TEST_P(InteropTest, SameSeedSameWireBytes) {
   const uint64_t seeds[3] = {21, 21, 22};
   for (int i = 0; i < 3; ++i) {
     ScenarioRun run(direction(), scenario, seeds[i]);
-    ExpectConfirmed(*run.pair);
+    ExpectConfirmed(run);
     wire[i] = run.wire.DigestHex();
-    events[i] = run.trace.DigestHex();
+    events[i] = run.fixture.trace().DigestHex();
   }
   EXPECT_EQ(wire[0], wire[1]);
   EXPECT_EQ(events[0], events[1]);

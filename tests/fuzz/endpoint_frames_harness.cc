@@ -18,14 +18,13 @@
 #include "endpoints/packet_header.h"
 #include "endpoints/packet_protection.h"
 #include "endpoints/quic_data_writer.h"
+#include "endpoints/testing/pair_world.h"
 #include "endpoints/types.h"
 #include "scenarios/oracles/pair_oracle.h"
 #include "sim/capture.h"
 #include "sim/network.h"
 #include "sim/scheduler.h"
 #include "tests/fuzz/fuzz_check.h"
-#include "tls/context.h"
-#include "tls/test_pki.h"
 
 namespace quicsim::fuzz {
 namespace {
@@ -39,74 +38,54 @@ using quicsim::endpoints::PacketHeader;
 using quicsim::endpoints::PacketProtector;
 using quicsim::endpoints::PacketType;
 using quicsim::endpoints::Perspective;
+using quicsim::endpoints::testing::MakeTlsContexts;
+using quicsim::endpoints::testing::PairWorld;
+using quicsim::endpoints::testing::TlsContexts;
 using quicsim::sim::Address;
 using quicsim::sim::Duration;
 using quicsim::sim::Time;
 
 constexpr size_t kCidLength = 8;  // ConnectionOptions' default
 constexpr uint64_t kMaxEvents = 200000;
-const Address kClientAddr = Address::V4(10, 0, 0, 1, 4000);
-const Address kServerAddr = Address::V4(10, 0, 1, 1, 443);
-
-struct Contexts {
-  std::unique_ptr<quicsim::tls::Context> client;
-  std::unique_ptr<quicsim::tls::Context> server;
-};
+// The judged pair's addresses and its priming handshake's.
+const Address kClientAddr = PairWorld::ClientAddress(0);
+const Address kServerAddr = PairWorld::ServerAddress(0);
 
 // Both sides allow 0-RTT so that a resumed handshake has 0-RTT keys.
-const Contexts& GetContexts() {
-  static const Contexts* contexts = [] {
-    auto chain = quicsim::tls::MakeTestChain({});
-    FUZZ_CHECK(chain.ok());
-    quicsim::tls::Config server;
-    server.role = quicsim::tls::Role::kServer;
-    server.certificate_chain = chain->chain;
-    server.private_key = chain->private_key;
-    server.enable_0rtt = true;
-    quicsim::tls::Config client;
-    client.role = quicsim::tls::Role::kClient;
-    client.trust_anchors = {chain->root};
-    client.enable_0rtt = true;
-    client.enable_session_events = true;  // tickets reach the connection
-    auto* c = new Contexts;
-    c->client = *quicsim::tls::Context::Create(client);
-    c->server = *quicsim::tls::Context::Create(server);
-    return c;
+const TlsContexts& Contexts() {
+  static const TlsContexts* contexts = [] {
+    quicsim::endpoints::testing::TlsOptions options;
+    options.enable_0rtt = true;
+    return new TlsContexts(MakeTlsContexts(options));
   }();
   return *contexts;
 }
 
-// One simulated world: scheduler, two links without MTU limit, a capture
-// that shows the fuzzer what each side sent, and the secrets both TLS
-// engines derive (SSLKEYLOGFILE lines, label -> secret).
+// One simulated world (endpoints/testing/pair_world.h): scheduler, two
+// links without MTU limit, no trace; a capture that shows the fuzzer what
+// each side sent, and the secrets both TLS engines derive (SSLKEYLOGFILE
+// lines, label -> secret).
 struct World {
-  explicit World(Duration delay)
-      : scheduler(quicsim::sim::Limits{
-            .max_events = kMaxEvents,
-            .max_time = Time::Zero() + Duration::Seconds(120)}),
-        network(&scheduler, /*seed=*/1) {
-    quicsim::sim::LinkConfig link;
-    link.delay = delay;
-    link.mtu = 0;  // the fuzzer's packets may be large
-    c2s = network.AddLink("c2s", link);
-    s2c = network.AddLink("s2c", link);
-    network.set_capture(&capture);
+  explicit World(Duration delay) : pairs(WorldOptions(delay)) {
+    pairs.scheduler().set_limits(quicsim::sim::Limits{
+        .max_events = kMaxEvents,
+        .max_time = Time::Zero() + Duration::Seconds(120)});
+    pairs.network().set_capture(&capture);
   }
 
-  HandshakePairOptions PairOptions() {
-    const Contexts& contexts = GetContexts();
-    HandshakePairOptions o;
-    o.client.perspective = Perspective::kClient;
-    o.client.tls_context = contexts.client.get();
-    o.client.local = kClientAddr;
-    o.client.peer = kServerAddr;
+  static PairWorld::Options WorldOptions(Duration delay) {
+    PairWorld::Options options;
+    options.link.delay = delay;
+    options.link.mtu = 0;  // the fuzzer's packets may be large
+    options.record_trace = false;
+    return options;
+  }
+
+  // Pair `i`'s options (0: the judged pair, 1: the priming handshake).
+  HandshakePairOptions PairOptions(int i) {
+    HandshakePairOptions o = pairs.PairOptions(Contexts(), i);
     o.client.idle_timeout = Duration::Seconds(2);
-    o.server.connection.perspective = Perspective::kServer;
-    o.server.connection.tls_context = contexts.server.get();
-    o.server.connection.local = kServerAddr;
     o.server.connection.idle_timeout = Duration::Seconds(2);
-    o.client_to_server = c2s;
-    o.server_to_client = s2c;
     auto sink = [this](std::string_view line) {
       std::vector<absl::string_view> parts =
           absl::StrSplit(absl::string_view(line.data(), line.size()), ' ');
@@ -119,11 +98,11 @@ struct World {
     return o;
   }
 
-  quicsim::sim::Scheduler scheduler;
-  quicsim::sim::Network network;
+  quicsim::sim::Scheduler& scheduler() { return pairs.scheduler(); }
+  quicsim::sim::Network& network() { return pairs.network(); }
+
+  PairWorld pairs;
   quicsim::sim::Capture capture;
-  quicsim::sim::Link* c2s = nullptr;
-  quicsim::sim::Link* s2c = nullptr;
   std::map<std::string, std::string> secrets;
 };
 
@@ -269,22 +248,20 @@ InjectionOutcome RunInjection(absl::Span<const uint8_t> input) {
   std::unique_ptr<HandshakePair> prime;
   if (resume) {
     // A first handshake on the same network for the session ticket.
-    HandshakePairOptions o = world.PairOptions();
+    HandshakePairOptions o = world.PairOptions(1);
     o.client.wait_for_session_ticket = true;
     o.client.keylog_sink = nullptr;
     o.server.connection.keylog_sink = nullptr;
-    o.client.local = Address::V4(10, 0, 0, 2, 4000);
-    o.server.connection.local = Address::V4(10, 0, 1, 2, 443);
-    o.client.peer = o.server.connection.local;
-    prime = std::make_unique<HandshakePair>(
-        std::move(o), &world.scheduler, &world.network, 7, "prime", nullptr);
+    prime =
+        std::make_unique<HandshakePair>(std::move(o), &world.scheduler(),
+                                        &world.network(), 7, "prime", nullptr);
     FUZZ_CHECK(prime->Start().ok());
-    world.scheduler.RunUntilIdle();
+    world.scheduler().RunUntilIdle();
     session = prime->client().received_session();
     world.capture.Clear();
   }
 
-  HandshakePairOptions o = world.PairOptions();
+  HandshakePairOptions o = world.PairOptions(0);
   o.server.retry = retry;
   if (session.valid()) {
     o.client.resume_session = session;
@@ -295,13 +272,12 @@ InjectionOutcome RunInjection(absl::Span<const uint8_t> input) {
   // The endpoints themselves (not a HandshakePair) so that the injected
   // datagram arrives now, ahead of whatever the links hold.
   quicsim::scenarios::oracles::PairOracle oracle;
-  world.network.AddRoute(kClientAddr, kServerAddr, world.c2s);
-  world.network.AddRoute(kServerAddr, kClientAddr, world.s2c);
-  quicsim::endpoints::ServerEndpoint server(o.server, &world.scheduler,
-                                            &world.network, 3, "server",
+  world.pairs.AddRoutes(o);
+  quicsim::endpoints::ServerEndpoint server(o.server, &world.scheduler(),
+                                            &world.network(), 3, "server",
                                             nullptr, &oracle);
-  quicsim::endpoints::ClientEndpoint client(o.client, &world.scheduler,
-                                            &world.network, 4, "client",
+  quicsim::endpoints::ClientEndpoint client(o.client, &world.scheduler(),
+                                            &world.network(), 4, "client",
                                             nullptr, &oracle);
   FUZZ_CHECK(server.Start().ok());
   FUZZ_CHECK(client.Start().ok());
@@ -319,7 +295,7 @@ InjectionOutcome RunInjection(absl::Span<const uint8_t> input) {
       keys = PeerKeys(world, client.connection(), view, level, peer_is_client);
       if (keys != nullptr) break;
     }
-    if (!world.scheduler.Step()) break;
+    if (!world.scheduler().Step()) break;
   }
 
   if (keys != nullptr) {
@@ -345,9 +321,9 @@ InjectionOutcome RunInjection(absl::Span<const uint8_t> input) {
   }
 
   // Every connection must still end, within the event budget, in a verdict.
-  world.scheduler.RunUntilIdle();
-  outcome.stalled = world.scheduler.stalled();
-  outcome.events = world.scheduler.events_run();
+  world.scheduler().RunUntilIdle();
+  outcome.stalled = world.scheduler().stalled();
+  outcome.events = world.scheduler().events_run();
   outcome.client = client.connection().verdict();
   if (server.connection() != nullptr) {
     outcome.server = server.connection()->verdict();

@@ -22,8 +22,10 @@ def quicsim_fuzz_target(name, srcs, deps, mutations = 3000):
             "tests/fuzz/corpus/%s" % name,
         ],
     )
+    # Test code: may use testonly helpers (endpoints/testing).
     cc_binary(
         name = name + "_fuzzer",
+        testonly = True,
         srcs = srcs,
         deps = deps,
         tags = ["manual"],

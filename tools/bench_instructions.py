@@ -29,7 +29,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_common as common  # noqa: E402
 
 # name: (kind, argument, n1, n2). kind "driver": instr_driver SUBJECT N;
-# kind "run": quicsim run on the scenario template below with N pairs.
+# kind "run": quicsim run on the scenario template below with N pairs;
+# kind "window": quicsim run with n1 pairs under callgrind, instructions
+# counted only inside the window n2 = (t1, t2) of virtual seconds
+# (QUICSIM_INSTR_WINDOW, sim/instr_window.h), per handshake finished in it:
+# the method of tools/bench_scale.py, which --validate checks against the
+# difference. A 10,000-pair run by difference costs about 45e9 instructions
+# under cachegrind (~4 CPU-minutes); its steady-state window 1/10 of that.
 SUBJECTS = collections.OrderedDict([
     ("floor", ("driver", "floor", 10, 50)),
     ("floor_verify", ("driver", "floor_verify", 10, 50)),
@@ -40,8 +46,13 @@ SUBJECTS = collections.OrderedDict([
     ("run_loss30", ("run", "loss30", 10, 50)),
     ("run_ngtcp2", ("run", "ngtcp2", 10, 50)),
     ("run_concurrent_100", ("run", "concurrent", 10, 100)),
+    ("window_concurrent_100", ("window", "concurrent", 100, (0, "inf"))),
+    ("window_concurrent_10000",
+     ("window", "concurrent", 10000, (0.45, 0.55))),
+    # The same ratio by difference; only with --only (about 4 CPU-minutes).
     ("run_concurrent_10000", ("run", "concurrent", 10, 10000)),
 ])
+DEFAULT_SUBJECTS = [s for s in SUBJECTS if s != "run_concurrent_10000"]
 
 # (label, numerator, denominator, target or None)
 RATIOS = [
@@ -53,7 +64,9 @@ RATIOS = [
     ("run_loss30/run_clean", "run_loss30", "run_clean", None),
     ("run_ngtcp2/run_clean", "run_ngtcp2", "run_clean", None),
     ("concurrent_100/floor", "run_concurrent_100", "floor", None),
-    ("concurrent_10000/concurrent_100", "run_concurrent_10000",
+    ("concurrent_10000/concurrent_100", "window_concurrent_10000",
+     "window_concurrent_100", 1.05),
+    ("concurrent_10000/concurrent_100_difference", "run_concurrent_10000",
      "run_concurrent_100", 1.05),
 ]
 
@@ -124,19 +137,28 @@ def shares(small, large, pairs):
 
 
 def command_for(name, n, args):
-    kind, what, _, _ = SUBJECTS[name]
+    kind, what, _, window = SUBJECTS[name]
     if kind == "driver":
         return [args.driver, what, str(n)]
     scenario_kind, spacing = RUN_KINDS[what]
+    limit, tag = 600, what
+    if kind == "window" and window[1] != "inf":
+        # Nothing after the window is measured; a limit only stops the run.
+        limit, tag = window[1] + 0.1, what + "_window"
     scenario = common.write_scenario(args.work, scenario_kind, n, spacing(n),
-                                     600, tag=what, name=RUN_NAMES.get(what))
+                                     limit, tag=tag, name=RUN_NAMES.get(what))
     return [args.quicsim, "run", "--scenario=" + scenario, "--progress=false"]
 
 
 def run_one(tool, name, n, args):
     out = os.path.join(args.work, "%s.%s.%d" % (tool, name, n))
+    window = None
+    if SUBJECTS[name][0] == "window":
+        tool, window = "callgrind", SUBJECTS[name][3]
+        out = os.path.join(args.work, "%s.%s.%d" % (tool, name, n))
     try:
-        wall, _ = common.run_valgrind(tool, out, command_for(name, n, args))
+        wall, _ = common.run_valgrind(tool, out, command_for(name, n, args),
+                                      window=window)
     except RuntimeError as e:
         sys.exit("bench_instructions: %s" % e)
     return wall
@@ -145,7 +167,19 @@ def run_one(tool, name, n, args):
 def collect(work):
     """{subject: (n1, n2, Ir1, Ir2, per_pair)} from the outputs in work."""
     rows = collections.OrderedDict()
-    for name, (_, _, n1, n2) in SUBJECTS.items():
+    for name, (kind, _, n1, n2) in SUBJECTS.items():
+        if kind == "window":
+            # (pairs, handshakes in the window, None, Ir(window), per hs)
+            p = os.path.join(work, "callgrind.%s.%d" % (name, n1))
+            if not (os.path.exists(p) and os.path.exists(p + ".log")):
+                continue
+            counts = common.parse_window_line(open(p + ".log").read())
+            ir = common.total_ir(p)
+            if not counts or not counts["handshakes_done"] or not ir:
+                continue
+            hs = counts["handshakes_done"]
+            rows[name] = (n1, hs, None, ir, ir / hs)
+            continue
         p1 = os.path.join(work, "cachegrind.%s.%d" % (name, n1))
         p2 = os.path.join(work, "cachegrind.%s.%d" % (name, n2))
         if not (os.path.exists(p1) and os.path.exists(p2)):
@@ -165,8 +199,16 @@ def render(rows, work, share_subject="run_clean"):
     floor = rows.get("floor", (0, 0, 0, 0, 0))[4]
     for name, (n1, n2, i1, i2, per) in rows.items():
         vs = "%.4f" % (per / floor) if floor else "-"
-        out.append("%-22s %6d %6d %14d %14d %12d %9s" %
-                   (name, n1, n2, i1, i2, round(per), vs))
+        out.append("%-22s %6d %6d %14s %14d %12d %9s" %
+                   (name, n1, n2, "window" if i1 is None else "%d" % i1, i2,
+                    round(per), vs))
+    if any(r[2] is None for r in rows.values()):
+        out.append("== window_*: n1 pairs, n2 handshakes finished in the "
+                   "callgrind window of virtual time (%s), Ir(n2) the "
+                   "window's instructions" %
+                   ", ".join("%s: %s-%ss" % (n, SUBJECTS[n][3][0],
+                                             SUBJECTS[n][3][1])
+                             for n, r in rows.items() if r[2] is None))
     out.append("")
     out.append("%-34s %9s %8s %s" % ("ratio", "measured", "target",
                                      "verdict"))
@@ -249,20 +291,24 @@ def main():
         if not args.driver or not args.quicsim:
             parser.error("run needs --driver and --quicsim")
         os.makedirs(args.work, exist_ok=True)
-        names = [s for s in args.only.split(",") if s] or list(SUBJECTS)
+        names = [s for s in args.only.split(",") if s] or DEFAULT_SUBJECTS
         for s in names:
             if s not in SUBJECTS:
                 parser.error("unknown subject %s" % s)
         jobs = []
         for name in names:
-            _, _, n1, n2 = SUBJECTS[name]
-            jobs += [("cachegrind", name, n1), ("cachegrind", name, n2)]
+            kind, _, n1, n2 = SUBJECTS[name]
+            if kind == "window":
+                jobs.append(("window", name, n1))
+            else:
+                jobs += [("cachegrind", name, n1), ("cachegrind", name, n2)]
         if "run_clean" in names:
             _, _, n1, n2 = SUBJECTS["run_clean"]
             jobs += [("callgrind", "run_clean", n1),
                      ("callgrind", "run_clean", n2)]
         # Subjects that run the same program at the same size (the two
-        # concurrent ones at n1) share one valgrind run.
+        # concurrent ones at n1, with --only=...,run_concurrent_10000) share
+        # one valgrind run.
         unique, copies = collections.OrderedDict(), []
         for tool, name, n in jobs:
             key = (tool, SUBJECTS[name][0], SUBJECTS[name][1], n)

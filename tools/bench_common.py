@@ -154,15 +154,26 @@ def parse_window_line(text):
 
 def callgrind_self_costs(path):
     """{(object, function): self Ir} from a callgrind.out file, and the
-    command's executable.
+    command's executable."""
+    costs, _, executable = callgrind_costs(path)
+    return costs, executable
 
-    Follows the format's name compression ("ob=(3) name", later "ob=(3)")
-    and skips the inclusive cost line after each calls= line.
+
+def callgrind_costs(path):
+    """Self costs {(object, function): Ir}, call costs {(caller object,
+    caller function, callee object, callee function): inclusive Ir} and the
+    command's executable, from a callgrind.out file.
+
+    Follows the format's name compression ("ob=(3) name", later "ob=(3)");
+    the cost line after a calls= line is the call's inclusive cost (its
+    callee object is the caller's unless a cob= line named another).
     """
     names = {"ob": {}, "fn": {}}
     executable = None
     obj = fn = ""
+    callee_obj = callee_fn = None
     costs = collections.Counter()
+    calls = collections.Counter()
     skip_next = False
     with open(path) as f:
         for line in f:
@@ -187,15 +198,23 @@ def callgrind_self_costs(path):
                     obj = name
                 elif key == "fn":
                     fn = name
+                elif key == "cob":
+                    callee_obj = name
+                elif key == "cfn":
+                    callee_fn = name
                 continue
             if line.startswith("calls="):
                 skip_next = True
                 continue
             if line[0].isdigit() or line[0] in "+-*":
+                fields = line.split()
                 if skip_next:
                     skip_next = False
+                    if len(fields) >= 2:
+                        calls[(obj, fn, callee_obj or obj,
+                               callee_fn or "?")] += int(fields[1])
+                    callee_obj = callee_fn = None
                     continue
-                fields = line.split()
                 if len(fields) >= 2:
                     costs[(obj, fn)] += int(fields[1])
-    return costs, executable
+    return costs, calls, executable

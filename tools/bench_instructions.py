@@ -120,9 +120,10 @@ callgrind_self_costs = common.callgrind_self_costs
 
 
 def shares(small, large, pairs):
-    """Per-pair Ir by component and top functions from two callgrind runs."""
-    a, exe = callgrind_self_costs(small)
-    b, exe_b = callgrind_self_costs(large)
+    """Per-pair Ir by component, top functions, and calls into BoringSSL by
+    calling function (inclusive), from two callgrind runs."""
+    a, calls_a, exe = common.callgrind_costs(small)
+    b, calls_b, exe_b = common.callgrind_costs(large)
     exe = exe or exe_b
     diff = collections.Counter(b)
     diff.subtract(a)
@@ -133,7 +134,16 @@ def shares(small, large, pairs):
         by_component[comp] += ir / pairs
         if comp in ("quicsim", "malloc", "libstdc++", "abseil", "libc_other"):
             by_function[(comp, fn)] += ir / pairs
-    return by_component, by_function
+    calls = collections.Counter(calls_b)
+    calls.subtract(calls_a)
+    into_boringssl = collections.Counter()
+    for (obj, fn, cobj, cfn), ir in calls.items():
+        caller = component_of(obj, fn, exe)
+        callee = component_of(cobj, cfn, exe)
+        if (callee in ("libcrypto", "libssl") and
+                caller not in ("libcrypto", "libssl")):
+            into_boringssl[(fn, cfn)] += ir / pairs
+    return by_component, by_function, into_boringssl
 
 
 def command_for(name, n, args):
@@ -226,7 +236,7 @@ def render(rows, work, share_subject="run_clean"):
         small = os.path.join(work, "callgrind.%s.%d" % (share_subject, n1))
         large = os.path.join(work, "callgrind.%s.%d" % (share_subject, n2))
         if os.path.exists(small) and os.path.exists(large):
-            comps, funcs = shares(small, large, n2 - n1)
+            comps, funcs, into = shares(small, large, n2 - n1)
             total = sum(comps.values())
             out.append("")
             out.append("== components of %s per pair (callgrind self cost, "
@@ -243,6 +253,13 @@ def render(rows, work, share_subject="run_clean"):
                        share_subject)
             for (comp, fn), ir in funcs.most_common(25):
                 out.append("%12d  %-10s %s" % (round(ir), comp, fn[:110]))
+            out.append("")
+            out.append("== calls into BoringSSL (libcrypto, libssl), %s per "
+                       "pair, inclusive, by caller -> callee" % share_subject)
+            for (fn, cfn), ir in into.most_common(20):
+                if round(ir) <= 0:
+                    break
+                out.append("%12d  %s -> %s" % (round(ir), fn[:70], cfn[:40]))
     return "\n".join(out) + "\n"
 
 

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <set>
 #include <utility>
@@ -243,6 +244,13 @@ class Progress {
   Shared* shared_;
 };
 
+// This thread's CPU time.
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + ts.tv_nsec / 1e9;
+}
+
 // The decision hook of both strategies.
 class ExploreHook : public sim::DecisionHook {
  public:
@@ -264,6 +272,7 @@ class ExploreHook : public sim::DecisionHook {
   // candidates that follow the last of them.
   void Plan(std::vector<FaultKey> planned) {
     fork_ = false;
+    suffix_start_ = planned.empty() ? ThreadCpuSeconds() : -1;
     windows_.clear();
     burst_left_.clear();
     planned_ = std::move(planned);
@@ -298,7 +307,9 @@ class ExploreHook : public sim::DecisionHook {
         if (k.link == link && k.index == index) {
           out->push_back(ToDecision(k, options_));
           if (k.burst > 1) burst_left_[link] = k.burst - 1;
-          ++next_planned_;
+          if (++next_planned_ == planned_.size()) {
+            suffix_start_ = ThreadCpuSeconds();
+          }
         }
         return;
       }
@@ -362,6 +373,10 @@ class ExploreHook : public sim::DecisionHook {
   bool fork_failed() const { return fork_failed_; }
   const std::vector<FaultKey>& faults() const { return faults_; }
   const std::vector<FaultKey>& candidates() const { return candidates_; }
+  // Re-run strategy: this thread's CPU clock when the planned schedule's
+  // last fault was applied (at Plan for the fault-free one); -1 if the run
+  // never reached it.
+  double suffix_start() const { return suffix_start_; }
 
  private:
   // Whether the datagram is among the first N of its link's fault window:
@@ -404,6 +419,7 @@ class ExploreHook : public sim::DecisionHook {
   std::vector<FaultKey> planned_;
   size_t next_planned_ = 0;
   std::vector<FaultKey> candidates_;
+  double suffix_start_ = -1;
   absl::flat_hash_map<std::string, Window> windows_;
   absl::flat_hash_map<std::string, uint32_t> burst_left_;
 };
@@ -536,7 +552,8 @@ absl::Status ForkSearch(SeedRunner& runner, const scenarios::Scenario& scenario,
 absl::Status RerunSearch(SeedRunner& runner,
                          const scenarios::Scenario& scenario, uint64_t seed,
                          const ExhaustiveOptions& options, ExploreHook& hook,
-                         const RunSeedOptions& run_options) {
+                         const RunSeedOptions& run_options,
+                         double& suffix_cpu_seconds) {
   std::vector<std::vector<FaultKey>> stack = {{}};
   uint64_t first_ordinal = 0;
   const std::vector<FaultKey> kinds = Kinds(options);
@@ -547,6 +564,9 @@ absl::Status RerunSearch(SeedRunner& runner,
     absl::StatusOr<SeedResult> r =
         RunJudgedSeed(runner, scenario, seed, run_options);
     if (!r.ok()) return r.status();
+    if (hook.suffix_start() >= 0) {
+      suffix_cpu_seconds += ThreadCpuSeconds() - hook.suffix_start();
+    }
     if (!node.empty() || options.shard_index == 0) {
       hook.Record(node, OutcomeOf(*r),
                   FailureSignatureOf(*r, FirstFailingPair(*r)));
@@ -660,13 +680,14 @@ absl::StatusOr<ExhaustiveReport> ExploreExhaustive(
   RunSeedOptions run_options;
   run_options.scripted_decisions.emplace();  // a clean network
   run_options.decision_hook = &hook;
+  ExhaustiveReport report;
   absl::Status searched =
       options.prefix_sharing
           ? ForkSearch(runner, scenario, seed, options, hook, run_options)
-          : RerunSearch(runner, scenario, seed, options, hook, run_options);
+          : RerunSearch(runner, scenario, seed, options, hook, run_options,
+                        report.suffix_cpu_seconds);
   if (!searched.ok()) return searched;
 
-  ExhaustiveReport report;
   report.cpu_seconds = CpuSecondsWithChildren() - cpu_start;
   if (absl::Status s = ReadRecords(results.get(), options, report); !s.ok()) {
     return s;

@@ -95,6 +95,11 @@ struct ExhaustiveReport {
   // User + system CPU seconds of this process and its children.
   double cpu_seconds = 0;
   double wall_seconds = 0;
+  // Re-run strategy only: this thread's CPU from each schedule's last fault
+  // to the end of its run (the whole run for the fault-free schedule). It is
+  // what any prefix sharing, even a free snapshot of the world, would still
+  // pay, so cpu_seconds / suffix_cpu_seconds bounds its speed-up.
+  double suffix_cpu_seconds = 0;
 
   bool ok() const { return failures.empty(); }
   // The summary lines: schedules, distinct outcomes, failing, schedules per

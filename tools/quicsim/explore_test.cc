@@ -117,6 +117,11 @@ TEST(ExploreTest, ForkAndRerunStrategiesAgreeScheduleForSchedule) {
   };
   EXPECT_EQ(keys(*forked), keys(*rerun));
   EXPECT_FALSE(forked->ok());
+  // Only the re-run search measures the part no sharing can avoid, and it
+  // is a part of the search's CPU.
+  EXPECT_EQ(forked->suffix_cpu_seconds, 0);
+  EXPECT_GT(rerun->suffix_cpu_seconds, 0);
+  EXPECT_LE(rerun->suffix_cpu_seconds, rerun->cpu_seconds);
   // No schedule runs twice.
   const std::multiset<std::string> all = keys(*forked);
   EXPECT_EQ(all.size(), std::set<std::string>(all.begin(), all.end()).size());

@@ -3,7 +3,7 @@
 // decision: the hostile traces of the bad-input corpus, edited as an
 // attacker would (the checksum is not a signature).
 //
-//   trace_forge SCENARIO.textproto OUT.trace [ACTION COPIES DELAY_NS]
+//   trace_forge SCENARIO.textproto OUT.trace [ACTION COPIES DELAY_NS [INDEX]]
 //
 // The scenario is parsed without validation; exit 3 if it does not parse.
 #include <cstdio>
@@ -17,9 +17,10 @@
 #include "tools/quicsim/trace_io.h"
 
 int main(int argc, char** argv) {
-  if (argc != 3 && argc != 6) {
-    std::fprintf(stderr,
-                 "usage: trace_forge SCENARIO OUT [ACTION COPIES DELAY_NS]\n");
+  if (argc != 3 && argc != 6 && argc != 7) {
+    std::fprintf(
+        stderr,
+        "usage: trace_forge SCENARIO OUT [ACTION COPIES DELAY_NS [INDEX]]\n");
     return 2;
   }
   std::ifstream in(argv[1], std::ios::binary);
@@ -33,11 +34,11 @@ int main(int argc, char** argv) {
   t.set_pair_index(-1);
   t.set_determinism(quicsim::trace::BYTE_LEVEL);
   t.mutable_build()->set_version("forged");
-  if (argc == 6) {
+  if (argc >= 6) {
     t.set_scripted(true);
     quicsim::trace::NetworkDecision* d = t.add_script();
     d->set_link("pair/0/c2s");
-    d->set_index(1);
+    d->set_index(argc == 7 ? std::strtoull(argv[6], nullptr, 10) : 1);
     d->set_action(static_cast<quicsim::trace::NetworkDecision::Action>(
         std::atoi(argv[3])));
     d->mutable_params()->set_copies(

@@ -56,7 +56,6 @@ absl::Status CheckExportScenario(const trace::Trace& t,
   for (int i = 0; i < t.script_size(); ++i) {
     const trace::NetworkDecision& d = t.script(i);
     const std::string path = absl::StrFormat("script[%d]", i);
-    if (d.index() == 0) return error(path + ".index", "datagrams count from 1");
     if (!HasLink(t.scenario(), d.link())) {
       return error(
           path + ".link",

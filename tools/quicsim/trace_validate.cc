@@ -37,6 +37,9 @@ absl::Status ValidateTrace(const trace::Trace& t, absl::string_view name) {
   for (int i = 0; i < t.script_size(); ++i) {
     const trace::NetworkDecision& d = t.script(i);
     const std::string path = absl::StrFormat("script[%d]", i);
+    if (d.index() == 0) {
+      return error(path + ".index", "datagrams count from 1");
+    }
     if (!trace::NetworkDecision::Action_IsValid(d.action()) ||
         d.action() == trace::NetworkDecision::ACTION_UNSPECIFIED) {
       return error(path + ".action",

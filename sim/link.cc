@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/base/attributes.h"
 #include "absl/strings/str_cat.h"
 
 namespace quicsim::sim {
@@ -85,39 +86,30 @@ void Link::Record(Decision& d) {
   if (record_decisions_) decisions_.push_back(d);
 }
 
-void Link::Send(Datagram d) {
-  const Time now = scheduler_->Now();
-  const uint64_t index = next_index_++;
-  ++stats_.entered;
-  const uint64_t wire = d.payload.size() + config_.overhead_bytes;
-  if (TraceOn(trace_)) {
-    const LinkEvent e = MakeEvent(LinkEvent::Kind::kSend, index, d.id);
-    trace_->Record(
-        now, name_, "send",
-        absl::StrCat("index=", index, " id=", d.id, " ", d.src.ToString(), ">",
-                     d.dst.ToString(), " len=", d.payload.size()),
-        &e);
-  }
-  if (capture_ != nullptr) capture_->OnEnter(name_, index, d, now);
+inline void Link::PhysicalDrop(uint64_t index, const char* reason) {
+  Decision decision;
+  decision.link = name_;
+  decision.index = index;
+  decision.action = Action::kDrop;
+  decision.reason = reason;
+  decision.physical = true;
+  Record(decision);
+  if (capture_ != nullptr) capture_->OnDrop(name_, index, reason);
+}
 
-  auto physical_drop = [&](const char* reason) {
-    Decision decision;
-    decision.link = name_;
-    decision.index = index;
-    decision.action = Action::kDrop;
-    decision.reason = reason;
-    decision.physical = true;
-    Record(decision);
-    if (capture_ != nullptr) capture_->OnDrop(name_, index, reason);
-  };
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Link::TraceSend(Time now,
+                                                         uint64_t index,
+                                                         const Datagram& d) {
+  const LinkEvent e = MakeEvent(LinkEvent::Kind::kSend, index, d.id);
+  trace_->Record(
+      now, name_, "send",
+      absl::StrCat("index=", index, " id=", d.id, " ", d.src.ToString(), ">",
+                   d.dst.ToString(), " len=", d.payload.size()),
+      &e);
+}
 
-  if (config_.mtu != 0 && wire > config_.mtu) {
-    ++stats_.dropped_mtu;
-    physical_drop("mtu");
-    return;
-  }
-
-  // Impairment stage.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Link::CollectDecisions(
+    const Datagram& d, uint64_t index, Time now) {
   scratch_.clear();
   if (scripted_) {
     while (script_pos_ < script_.size() && script_[script_pos_].index < index) {
@@ -131,41 +123,43 @@ void Link::Send(Datagram d) {
     for (auto& impairment : impairments_) {
       const size_t first = scratch_.size();
       impairment->Decide(d, index, now, &scratch_);
-      for (size_t i = first; i < scratch_.size(); ++i) {
-        scratch_[i].link = name_;
-        scratch_[i].index = index;
-      }
+      StampDecisions(first, index);
     }
   }
   if (hook_ != nullptr) {
     const size_t first = scratch_.size();
     hook_->OnDatagram(name_, index, d, &scratch_);
-    for (size_t i = first; i < scratch_.size(); ++i) {
-      scratch_[i].link = name_;
-      scratch_[i].index = index;
-    }
+    StampDecisions(first, index);
   }
-  bool dropped = false;
-  bool reorder = false;
-  bool until_next = false;
-  Duration fifo_extra, reorder_extra;
-  uint32_t copies = 0;
+}
+
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Link::StampDecisions(size_t first,
+                                                              uint64_t index) {
+  for (size_t i = first; i < scratch_.size(); ++i) {
+    scratch_[i].link = name_;
+    scratch_[i].index = index;
+  }
+}
+
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline Link::Effects Link::ApplyDecisions(
+    Datagram& d) {
+  Effects fx;
   for (Decision& decision : scratch_) {
     Record(decision);
     switch (decision.action) {
       case Action::kDrop:
-        dropped = true;
+        fx.dropped = true;
         break;
       case Action::kDelay:
-        fifo_extra += decision.delay;
+        fx.fifo_extra += decision.delay;
         break;
       case Action::kReorder:
-        reorder = true;
-        reorder_extra += decision.delay;
-        until_next = until_next || decision.until_next;
+        fx.reorder = true;
+        fx.reorder_extra += decision.delay;
+        fx.until_next = fx.until_next || decision.until_next;
         break;
       case Action::kDuplicate:
-        copies += decision.copies;
+        fx.copies += decision.copies;
         break;
       case Action::kCorrupt:
         for (uint32_t bit : decision.bits) {
@@ -178,32 +172,34 @@ void Link::Send(Datagram d) {
         break;
     }
   }
-  if (capture_ != nullptr) CaptureDecisions(index, d);
-  if (dropped) {
-    ++stats_.dropped_impairment;
-    return;
-  }
+  return fx;
+}
 
-  // Queue and serialisation.
-  Time tx_end = now;
-  if (config_.bandwidth_bps != 0) {
-    Drain(now);
-    if ((config_.queue_limit_bytes != 0 &&
-         queue_bytes_ + wire > config_.queue_limit_bytes) ||
-        (config_.queue_limit_packets != 0 &&
-         queue_.size() + 1 > config_.queue_limit_packets)) {
-      ++stats_.dropped_queue;
-      physical_drop("queue_full");
-      return;
-    }
-    const Time tx_start = std::max(now, tx_free_at_);
-    tx_end = tx_start + SerializationDelay(wire);
-    tx_free_at_ = tx_end;
-    queue_.push_back(Queued{tx_end, wire});
-    queue_bytes_ += wire;
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool Link::Enqueue(Time now, uint64_t wire,
+                                                       uint64_t index,
+                                                       Time* tx_end) {
+  *tx_end = now;
+  if (config_.bandwidth_bps == 0) return true;
+  Drain(now);
+  if ((config_.queue_limit_bytes != 0 &&
+       queue_bytes_ + wire > config_.queue_limit_bytes) ||
+      (config_.queue_limit_packets != 0 &&
+       queue_.size() + 1 > config_.queue_limit_packets)) {
+    ++stats_.dropped_queue;
+    PhysicalDrop(index, "queue_full");
+    return false;
   }
+  const Time tx_start = std::max(now, tx_free_at_);
+  *tx_end = tx_start + SerializationDelay(wire);
+  tx_free_at_ = *tx_end;
+  queue_.push_back(Queued{*tx_end, wire});
+  queue_bytes_ += wire;
+  return true;
+}
 
-  // Propagation, jitter, extra delays.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline Time Link::ArrivalTime(Time tx_end,
+                                                           const Effects& fx,
+                                                           Time* unreordered) {
   Time arrival = tx_end + config_.delay;
   if (config_.jitter > Duration::Zero()) {
     arrival += Duration::Nanos(static_cast<int64_t>(jitter_rng_.Uniform(
@@ -211,22 +207,50 @@ void Link::Send(Datagram d) {
   }
   // When this datagram would arrive without reordering: a held datagram is
   // released to arrive right after it.
-  const Time unreordered = std::max(arrival + fifo_extra, last_fifo_arrival_);
-  if (reorder) {
+  *unreordered = std::max(arrival + fx.fifo_extra, last_fifo_arrival_);
+  if (fx.reorder) {
     ++stats_.reordered;
-    arrival += reorder_extra;
+    arrival += fx.reorder_extra;
   } else {
-    arrival += fifo_extra;
+    arrival += fx.fifo_extra;
     arrival = std::max(arrival, last_fifo_arrival_);
     last_fifo_arrival_ = arrival;
   }
+  return arrival;
+}
+
+void Link::Send(Datagram d) {
+  const Time now = scheduler_->Now();
+  const uint64_t index = next_index_++;
+  ++stats_.entered;
+  const uint64_t wire = d.payload.size() + config_.overhead_bytes;
+  if (TraceOn(trace_)) TraceSend(now, index, d);
+  if (capture_ != nullptr) capture_->OnEnter(name_, index, d, now);
+  if (config_.mtu != 0 && wire > config_.mtu) {
+    ++stats_.dropped_mtu;
+    PhysicalDrop(index, "mtu");
+    return;
+  }
+
+  CollectDecisions(d, index, now);
+  const Effects fx = ApplyDecisions(d);
+  if (capture_ != nullptr) CaptureDecisions(index, d);
+  if (fx.dropped) {
+    ++stats_.dropped_impairment;
+    return;
+  }
+  Time tx_end;
+  if (!Enqueue(now, wire, index, &tx_end)) return;
+  Time unreordered;
+  const Time arrival = ArrivalTime(tx_end, fx, &unreordered);
 
   // Copies are identical to the original, so their relative order is moot.
-  stats_.duplicated += copies;
-  for (uint32_t i = 0; i < copies; ++i) ScheduleDelivery(arrival, index, d);
+  stats_.duplicated += fx.copies;
+  for (uint32_t i = 0; i < fx.copies; ++i) ScheduleDelivery(arrival, index, d);
   const uint32_t slot = ScheduleDelivery(arrival, index, std::move(d));
-  ReleaseHeld(reorder && until_next ? unreordered : arrival);
-  if (reorder && until_next) {
+  const bool hold = fx.reorder && fx.until_next;
+  ReleaseHeld(hold ? unreordered : arrival);
+  if (hold) {
     held_ = true;
     held_slot_ = slot;
     held_at_ = arrival;

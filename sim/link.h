@@ -130,6 +130,34 @@ class Link {
     Time tx_end;
     uint64_t wire_bytes;
   };
+  // What the impairment stage decided for one datagram, summed over its
+  // decisions.
+  struct Effects {
+    bool dropped = false;
+    bool reorder = false;
+    bool until_next = false;
+    Duration fifo_extra;     // kDelay: extra delay, FIFO order kept
+    Duration reorder_extra;  // kReorder: extra delay, no FIFO clamp
+    uint32_t copies = 0;     // kDuplicate: extra copies
+  };
+  // The stages of Send, in order (see the file comment).
+  void TraceSend(Time now, uint64_t index, const Datagram& d);
+  // Records a physical ("mtu", "queue_full") drop of the `index`-th datagram.
+  void PhysicalDrop(uint64_t index, const char* reason);
+  // Fills scratch_ with the script's or the impairments' decisions, then the
+  // hook's.
+  void CollectDecisions(const Datagram& d, uint64_t index, Time now);
+  // Stamps scratch_[first..] with this link's name and `index`.
+  void StampDecisions(size_t first, uint64_t index);
+  // Records scratch_, applies corruption to `d` and sums the rest.
+  Effects ApplyDecisions(Datagram& d);
+  // Queues `wire` bytes for serialisation; false (and a "queue_full" drop)
+  // if a queue limit is exceeded. Sets `*tx_end` to when the last bit leaves.
+  bool Enqueue(Time now, uint64_t wire, uint64_t index, Time* tx_end);
+  // When a datagram whose last bit leaves at `tx_end` arrives: propagation,
+  // jitter and `fx`'s extra delays, FIFO-clamped unless reordered. Sets
+  // `*unreordered` to when it would arrive without reordering.
+  Time ArrivalTime(Time tx_end, const Effects& fx, Time* unreordered);
   void Drain(Time now);
   void Record(Decision& d);
   // The typed record of an event about the `index`-th datagram.

@@ -349,17 +349,19 @@ LadderText MakeText(const std::vector<std::string>& raw, double x0, double x1,
   return t;
 }
 
-PairLadder LayoutPair(const std::string& name, const PairInput& in) {
-  PairLadder out;
-  out.pair = name;
-  bool have_packet_lost = false;
+bool HasPacketLost(const PairInput& in) {
   for (const sim::TraceEvent* e : in.events) {
     const endpoints::ConnectionEvent* typed = endpoints::ConnectionEventOf(*e);
     if (typed != nullptr &&
         typed->get<endpoints::events::PacketLost>() != nullptr) {
-      have_packet_lost = true;
+      return true;
     }
   }
+  return false;
+}
+
+// The instants at which datagrams are sent or arrive, keyed by nanoseconds.
+std::map<int64_t, Instant> DatagramInstants(const PairInput& in) {
   std::map<int64_t, Instant> instants;
   for (size_t i = 0; i < in.datagrams.size(); ++i) {
     const sim::CapturedDatagram& d = *in.datagrams[i];
@@ -368,6 +370,37 @@ PairLadder LayoutPair(const std::string& name, const PairInput& in) {
       instants[Ns(d.deliveries[k].time)].arrivals.push_back({i, k});
     }
   }
+  return instants;
+}
+
+// Appends the mark of `e` (on the `client` side) to `marks`, merging "+
+// handshake write key" and "+ handshake read key" of one side at one instant
+// into "+ handshake keys (write, read)".
+void AddMark(const endpoints::ConnectionEvent& typed, bool client,
+             const MarkSpec& m, std::vector<std::pair<bool, MarkSpec>>* marks) {
+  const auto* keys = typed.get<endpoints::events::KeysInstalled>();
+  if (keys != nullptr && !marks->empty() && marks->back().first == client &&
+      marks->back().second.css == "key") {
+    const std::string prefix =
+        absl::StrCat("+ ", endpoints::TraceLevelName(keys->level), " ");
+    std::string& last = marks->back().second.text;
+    if (absl::StartsWith(last, prefix) && absl::EndsWith(last, " key")) {
+      last = absl::StrCat(
+          prefix, "keys (",
+          last.substr(prefix.size(), last.size() - prefix.size() - 4), ", ",
+          keys->write ? "write" : "read", ")");
+      return;
+    }
+  }
+  marks->push_back({client, m});
+}
+
+// Adds the marks of the pair's events to `instants` and sets the pair's
+// summary and failed flag from the verdicts.
+void AddMarksAndVerdicts(const PairInput& in,
+                         std::map<int64_t, Instant>* instants,
+                         PairLadder* out) {
+  const bool have_packet_lost = HasPacketLost(in);
   std::string client_verdict, server_verdict;
   for (size_t i = 0; i < in.events.size(); ++i) {
     const sim::TraceEvent& e = *in.events[i];
@@ -380,30 +413,115 @@ PairLadder LayoutPair(const std::string& name, const PairInput& in) {
     }
     MarkSpec m;
     if (!MarkFor(e, have_packet_lost, &m)) continue;
-    auto& marks = instants[Ns(e.time)].marks;
-    // Merge "+ handshake write key" and "+ handshake read key" of one side
-    // at one instant into "+ handshake keys (write, read)".
-    const auto* keys = typed->get<endpoints::events::KeysInstalled>();
-    if (keys != nullptr && !marks.empty() && marks.back().first == client &&
-        marks.back().second.css == "key") {
-      const std::string prefix =
-          absl::StrCat("+ ", endpoints::TraceLevelName(keys->level), " ");
-      std::string& last = marks.back().second.text;
-      if (absl::StartsWith(last, prefix) && absl::EndsWith(last, " key")) {
-        last = absl::StrCat(
-            prefix, "keys (",
-            last.substr(prefix.size(), last.size() - prefix.size() - 4), ", ",
-            keys->write ? "write" : "read", ")");
-        continue;
-      }
-    }
-    marks.push_back({client, m});
+    AddMark(*typed, client, m, &(*instants)[Ns(e.time)].marks);
   }
-  out.summary = absl::StrCat(
+  out->summary = absl::StrCat(
       "client ", client_verdict.empty() ? "no verdict" : client_verdict,
       "; server ", server_verdict.empty() ? "no verdict" : server_verdict);
-  out.failed = !absl::StartsWith(client_verdict, "confirmed") ||
-               !absl::StartsWith(server_verdict, "confirmed");
+  out->failed = !absl::StartsWith(client_verdict, "confirmed") ||
+                !absl::StartsWith(server_verdict, "confirmed");
+}
+
+// Lays out the `i`-th datagram, sent at `ns`: label, then the start of the
+// arrow, then a drop's X, from `*middle` down; moves `*middle` below them.
+void LayoutSend(const PairInput& in, size_t i, int64_t ns, double* middle,
+                LadderDatagram* g) {
+  const sim::CapturedDatagram& d = *in.datagrams[i];
+  g->id = d.id;
+  g->from_client = in.from_client[i];
+  std::vector<std::string> raw = in.packet_texts[i];
+  if (raw.empty()) raw.push_back(absl::StrCat(d.payload.size(), " bytes"));
+  std::vector<std::string> tags;
+  g->css = "dgram";
+  if (d.dropped) {
+    tags.push_back(absl::StrCat("DROPPED (", d.drop_reason, ")"));
+    g->css += " dropped";
+  }
+  if (d.corrupted) {
+    tags.push_back("CORRUPTED");
+    g->css += " corrupted";
+  }
+  if (d.copies > 0) {
+    tags.push_back(absl::StrCat("DUPLICATED x", d.copies + 1));
+    g->css += " duplicated";
+  }
+  if (d.reordered) {
+    tags.push_back("REORDERED");
+    g->css += " reordered";
+  }
+  if (!tags.empty()) raw.push_back(absl::StrJoin(tags, " "));
+  g->title = absl::StrCat("datagram ", d.id, " ", d.link, "#", d.index, " ",
+                          d.src.ToString(), " > ", d.dst.ToString(), " ",
+                          d.payload.size(), " bytes, sent ", Ms(ns));
+  g->label = MakeText(raw, kMiddleX0, kMiddleX1, !g->from_client, *middle);
+  g->x_start = g->from_client ? kClientLaneX : kServerLaneX;
+  g->y_start = g->label.box.y1 + 3;
+  *middle = g->y_start + 4;
+  g->dropped = d.dropped || d.deliveries.empty();
+  if (g->dropped) {
+    const double xm = (kClientLaneX + kServerLaneX) / 2;
+    const double ym = g->y_start + 14;
+    g->drop_x = {xm - 7, ym - 7, xm + 7, ym + 7};
+    *middle = g->drop_x.y1 + 3;
+  }
+}
+
+// Lays out an arrival on datagram `g`'s receiving lane below `*cursor`.
+void LayoutArrival(LadderDatagram* g, double* cursor) {
+  const bool to_client = !g->from_client;
+  LadderDatagram::Arrival a;
+  a.x = to_client ? kClientLaneX : kServerLaneX;
+  // The head reaches at most its diagonal above the tip and its half
+  // width (plus stroke) below it; the tip stays below the arrow start.
+  const double up = std::hypot(kHeadLength, kHeadHalfWidth) + 1;
+  a.y = std::max(*cursor + up, g->y_start);
+  a.head = HeadBox(g->x_start, g->y_start, a.x, a.y);
+  *cursor = std::max(*cursor, a.head.y1) + 1;
+  g->arrivals.push_back(a);
+}
+
+// Lays out a mark on its side's lane below `*cursor`.
+LadderMark LayoutMark(bool client, const MarkSpec& spec, double* cursor) {
+  LadderMark m;
+  m.client = client;
+  m.css = absl::StrCat("mark ", spec.css);
+  m.text =
+      client
+          ? MakeText({spec.text}, kClientMarkX0, kClientMarkX1, true, *cursor)
+          : MakeText({spec.text}, kServerMarkX0, kServerMarkX1, false, *cursor);
+  const double lane = client ? kClientLaneX : kServerLaneX;
+  m.glyph_y = *cursor + kLineHeight / 2;
+  m.glyph = {lane - kGlyphRadius, m.glyph_y - kGlyphRadius, lane + kGlyphRadius,
+             m.glyph_y + kGlyphRadius};
+  *cursor = std::max(m.text.box.y1, m.glyph.y1) + 1;
+  return m;
+}
+
+// Lays out one instant's sends, arrivals and marks from `block_top` down;
+// returns the top of the next block.
+double LayoutInstant(const PairInput& in, int64_t ns, const Instant& instant,
+                     double block_top, PairLadder* out) {
+  double middle = block_top, client_lane = block_top, server_lane = block_top;
+  for (size_t i : instant.sends) {
+    LayoutSend(in, i, ns, &middle, &out->datagrams[i]);
+  }
+  // Arrivals, then marks, on each lane.
+  for (const auto& [i, k] : instant.arrivals) {
+    LadderDatagram& g = out->datagrams[i];
+    LayoutArrival(&g, g.from_client ? &server_lane : &client_lane);
+  }
+  for (const auto& [client, spec] : instant.marks) {
+    out->marks.push_back(
+        LayoutMark(client, spec, client ? &client_lane : &server_lane));
+  }
+  return std::max({middle, client_lane, server_lane, block_top + 12});
+}
+
+PairLadder LayoutPair(const std::string& name, const PairInput& in) {
+  PairLadder out;
+  out.pair = name;
+  std::map<int64_t, Instant> instants = DatagramInstants(in);
+  AddMarksAndVerdicts(in, &instants, &out);
 
   out.datagrams.resize(in.datagrams.size());
   double block_top = kLadderTop;
@@ -420,81 +538,7 @@ PairLadder LayoutPair(const std::string& name, const PairInput& in) {
       out.ticks.push_back({block_top, Ms(ns)});
       last_tick = block_top;
     }
-    double middle = block_top, client_lane = block_top, server_lane = block_top;
-    // Sends: label, then the start of the arrow, then a drop's X.
-    for (size_t i : instant.sends) {
-      const sim::CapturedDatagram& d = *in.datagrams[i];
-      LadderDatagram& g = out.datagrams[i];
-      g.id = d.id;
-      g.from_client = in.from_client[i];
-      std::vector<std::string> raw = in.packet_texts[i];
-      if (raw.empty()) raw.push_back(absl::StrCat(d.payload.size(), " bytes"));
-      std::vector<std::string> tags;
-      g.css = "dgram";
-      if (d.dropped) {
-        tags.push_back(absl::StrCat("DROPPED (", d.drop_reason, ")"));
-        g.css += " dropped";
-      }
-      if (d.corrupted) {
-        tags.push_back("CORRUPTED");
-        g.css += " corrupted";
-      }
-      if (d.copies > 0) {
-        tags.push_back(absl::StrCat("DUPLICATED x", d.copies + 1));
-        g.css += " duplicated";
-      }
-      if (d.reordered) {
-        tags.push_back("REORDERED");
-        g.css += " reordered";
-      }
-      if (!tags.empty()) raw.push_back(absl::StrJoin(tags, " "));
-      g.title = absl::StrCat("datagram ", d.id, " ", d.link, "#", d.index, " ",
-                             d.src.ToString(), " > ", d.dst.ToString(), " ",
-                             d.payload.size(), " bytes, sent ", Ms(ns));
-      g.label = MakeText(raw, kMiddleX0, kMiddleX1, !g.from_client, middle);
-      g.x_start = g.from_client ? kClientLaneX : kServerLaneX;
-      g.y_start = g.label.box.y1 + 3;
-      middle = g.y_start + 4;
-      g.dropped = d.dropped || d.deliveries.empty();
-      if (g.dropped) {
-        const double xm = (kClientLaneX + kServerLaneX) / 2;
-        const double ym = g.y_start + 14;
-        g.drop_x = {xm - 7, ym - 7, xm + 7, ym + 7};
-        middle = g.drop_x.y1 + 3;
-      }
-    }
-    // Arrivals, then marks, on each lane.
-    for (const auto& [i, k] : instant.arrivals) {
-      LadderDatagram& g = out.datagrams[i];
-      const bool to_client = !g.from_client;
-      double& cursor = to_client ? client_lane : server_lane;
-      LadderDatagram::Arrival a;
-      a.x = to_client ? kClientLaneX : kServerLaneX;
-      // The head reaches at most its diagonal above the tip and its half
-      // width (plus stroke) below it; the tip stays below the arrow start.
-      const double up = std::hypot(kHeadLength, kHeadHalfWidth) + 1;
-      a.y = std::max(cursor + up, g.y_start);
-      a.head = HeadBox(g.x_start, g.y_start, a.x, a.y);
-      cursor = std::max(cursor, a.head.y1) + 1;
-      g.arrivals.push_back(a);
-    }
-    for (const auto& [client, spec] : instant.marks) {
-      double& cursor = client ? client_lane : server_lane;
-      LadderMark m;
-      m.client = client;
-      m.css = absl::StrCat("mark ", spec.css);
-      m.text = client ? MakeText({spec.text}, kClientMarkX0, kClientMarkX1,
-                                 true, cursor)
-                      : MakeText({spec.text}, kServerMarkX0, kServerMarkX1,
-                                 false, cursor);
-      const double lane = client ? kClientLaneX : kServerLaneX;
-      m.glyph_y = cursor + kLineHeight / 2;
-      m.glyph = {lane - kGlyphRadius, m.glyph_y - kGlyphRadius,
-                 lane + kGlyphRadius, m.glyph_y + kGlyphRadius};
-      cursor = std::max(m.text.box.y1, m.glyph.y1) + 1;
-      out.marks.push_back(std::move(m));
-    }
-    block_top = std::max({middle, client_lane, server_lane, block_top + 12});
+    block_top = LayoutInstant(in, ns, instant, block_top, &out);
   }
   out.height = block_top + 40;
   return out;

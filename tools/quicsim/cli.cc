@@ -244,57 +244,66 @@ int RunJson(const scenarios::Scenario& scenario, const SuiteOptions& options,
   return extras.exit_code;
 }
 
-int Run() {
-  if (FLAGS_scenario.empty()) return BadInput("run needs --scenario=FILE");
+// Checks run's flags and loads its scenario, with --pairs applied.
+absl::StatusOr<scenarios::Scenario> LoadRunScenario() {
+  if (FLAGS_scenario.empty()) {
+    return absl::InvalidArgumentError("run needs --scenario=FILE");
+  }
   if (FLAGS_format != "text" && FLAGS_format != "json") {
-    return BadInput(
+    return absl::InvalidArgumentError(
         absl::StrCat("--format=", FLAGS_format, ": want text or json"));
   }
   if (FLAGS_pairs > scenarios::kMaxPairsPerSeed) {
-    return BadInput(
+    return absl::InvalidArgumentError(
         absl::StrCat("--pairs: ", FLAGS_pairs, " exceeds the limit of ",
                      scenarios::kMaxPairsPerSeed, " pairs per seed"));
   }
   if (FLAGS_seeds > scenarios::kMaxSeedsPerRun) {
-    return BadInput(absl::StrCat("--seeds: ", FLAGS_seeds,
-                                 " exceeds the limit of ",
-                                 scenarios::kMaxSeedsPerRun, " seeds per run"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--seeds: ", FLAGS_seeds, " exceeds the limit of ",
+                     scenarios::kMaxSeedsPerRun, " seeds per run"));
   }
   absl::StatusOr<scenarios::Scenario> scenario =
       scenarios::LoadScenarioFile(FLAGS_scenario);
-  if (!scenario.ok()) return BadInput(scenario.status().message());
+  if (!scenario.ok()) return scenario.status();
   if (FLAGS_pairs != 0) {
     // The scenario with the flag's pair count must pass the same rules
     // (start_spacing x pairs, ...).
     scenario->mutable_population()->set_pairs(FLAGS_pairs);
     absl::Status s = scenarios::ValidateScenario(
         *scenario, absl::StrCat(FLAGS_scenario, " with --pairs=", FLAGS_pairs));
-    if (!s.ok()) return BadInput(s.message());
+    if (!s.ok()) return s;
   }
+  return scenario;
+}
+
+// run's suite options, from its flags and the environment (seed base,
+// shard, seed filter, output directory, JUnit XML).
+absl::StatusOr<SuiteOptions> RunOptions(const scenarios::Scenario& scenario) {
   SuiteOptions options;
   options.scenario_path = FLAGS_scenario;
   options.seed_count =
-      FLAGS_seeds != 0 ? FLAGS_seeds : scenario->seeds().count();
+      FLAGS_seeds != 0 ? FLAGS_seeds : scenario.seeds().count();
   if (!gflags::GetCommandLineFlagInfoOrDie("seed_base").is_default) {
     options.seed_base = FLAGS_seed_base;
   } else {
     absl::StatusOr<uint64_t> base =
-        SeedBaseFromEnv(GetEnv, scenario->seeds().base());
-    if (!base.ok()) return BadInput(base.status().message());
+        SeedBaseFromEnv(GetEnv, scenario.seeds().base());
+    if (!base.ok()) return base.status();
     options.seed_base = *base;
   }
   // The last seed is base + count - 1; it must fit in 64 bits.
   if (options.seed_count - 1 > UINT64_MAX - options.seed_base) {
-    return BadInput(absl::StrCat("seed base ", options.seed_base,
-                                 " + seed count ", options.seed_count,
-                                 " - 1 exceeds 2^64 - 1"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("seed base ", options.seed_base, " + seed count ",
+                     options.seed_count, " - 1 exceeds 2^64 - 1"));
   }
   absl::StatusOr<ShardSpec> shard = ShardSpecFromEnv(GetEnv);
-  if (!shard.ok()) return BadInput(shard.status().message());
+  if (!shard.ok()) return shard.status();
   options.shard = *shard;
   absl::StatusOr<std::optional<std::vector<uint64_t>>> filter =
       SeedFilterFromEnv(GetEnv);
-  if (!filter.ok()) return BadInput(filter.status().message());
+  if (!filter.ok()) return filter.status();
   options.seed_list = *std::move(filter);
   options.trace_dir = FLAGS_trace_dir;
   if (options.trace_dir.empty()) {
@@ -310,25 +319,18 @@ int Run() {
     options.progress = stderr;
     options.progress_tty = isatty(fileno(stderr)) != 0;
   }
-  std::unique_ptr<SeedRunner> runner = MakeRunner();
-  absl::StatusOr<SuiteReport> report = RunSuite(*runner, *scenario, options);
-  if (!report.ok()) return BadInput(report.status().message());
-  // Write failures do not stop the run: every trace, export and report
-  // that could not be written is named, and the run exits 2 after its full
-  // report.
-  std::vector<std::string> write_errors = report->trace_errors;
-  if (absl::Status s = WriteJUnitFromEnv(GetEnv, *scenario, options, *report);
-      !s.ok()) {
-    write_errors.push_back(std::string(s.message()));
-  }
-  if (FLAGS_format == "json") {
-    return RunJson(*scenario, options, *report, std::move(write_errors));
-  }
+  return options;
+}
+
+// The end of `quicsim run --format=text`: the report on stdout, with the
+// traces written and exported (when asked), then what could not be written.
+int RunText(const scenarios::Scenario& scenario, const SuiteOptions& options,
+            const SuiteReport& report, std::vector<std::string> write_errors) {
   if (options.seed_list.has_value()) {
     std::printf("scenario %s: seeds %s (TESTBRIDGE_TEST_ONLY)",
-                scenario->name().c_str(), std::getenv("TESTBRIDGE_TEST_ONLY"));
+                scenario.name().c_str(), std::getenv("TESTBRIDGE_TEST_ONLY"));
   } else {
-    std::printf("scenario %s: seeds %llu..%llu", scenario->name().c_str(),
+    std::printf("scenario %s: seeds %llu..%llu", scenario.name().c_str(),
                 static_cast<unsigned long long>(options.seed_base),
                 static_cast<unsigned long long>(options.seed_base +
                                                 options.seed_count - 1));
@@ -338,19 +340,19 @@ int Run() {
                 static_cast<unsigned long long>(options.shard.index),
                 static_cast<unsigned long long>(options.shard.total));
   }
-  std::printf("\n%s", report->summary.Render().c_str());
-  if (report->variants.has_value() && !report->variants->empty()) {
-    std::printf("\nper variant:\n%s", report->variants->Render().c_str());
+  std::printf("\n%s", report.summary.Render().c_str());
+  if (report.variants.has_value() && !report.variants->empty()) {
+    std::printf("\nper variant:\n%s", report.variants->Render().c_str());
   }
-  for (uint64_t seed : report->failing_seeds) {
+  for (uint64_t seed : report.failing_seeds) {
     std::printf("failing seed %llu\n", static_cast<unsigned long long>(seed));
   }
-  if (report->failing_seed_count > report->failing_seeds.size()) {
+  if (report.failing_seed_count > report.failing_seeds.size()) {
     std::printf("(%llu more failing seeds not listed)\n",
-                static_cast<unsigned long long>(report->failing_seed_count -
-                                                report->failing_seeds.size()));
+                static_cast<unsigned long long>(report.failing_seed_count -
+                                                report.failing_seeds.size()));
   }
-  for (const std::string& path : report->trace_files) {
+  for (const std::string& path : report.trace_files) {
     std::printf("trace written: %s\n", path.c_str());
     if (FLAGS_export) {
       const std::string base = path.substr(0, path.size() - 6);  // ".trace"
@@ -363,14 +365,14 @@ int Run() {
   for (const std::string& e : write_errors) {
     std::printf("NOT WRITTEN: %s\n", e.c_str());
   }
-  if (report->traces_skipped > 0) {
+  if (report.traces_skipped > 0) {
     std::printf(
         "(%llu failing seeds without a trace: at most %zu traces per "
         "run)\n",
-        static_cast<unsigned long long>(report->traces_skipped),
+        static_cast<unsigned long long>(report.traces_skipped),
         kMaxTracesPerRun);
   }
-  if (!report->ok() && report->trace_files.empty() && write_errors.empty()) {
+  if (!report.ok() && report.trace_files.empty() && write_errors.empty()) {
     std::printf("(pass --trace_dir=DIR to keep traces of failing seeds)\n");
   }
   std::fflush(stdout);
@@ -379,7 +381,29 @@ int Run() {
         write_errors.size(),
         " output(s) could not be written, the first: ", write_errors.front()));
   }
-  return report->ok() ? kExitOk : kExitViolation;
+  return report.ok() ? kExitOk : kExitViolation;
+}
+
+int Run() {
+  absl::StatusOr<scenarios::Scenario> scenario = LoadRunScenario();
+  if (!scenario.ok()) return BadInput(scenario.status().message());
+  absl::StatusOr<SuiteOptions> options = RunOptions(*scenario);
+  if (!options.ok()) return BadInput(options.status().message());
+  std::unique_ptr<SeedRunner> runner = MakeRunner();
+  absl::StatusOr<SuiteReport> report = RunSuite(*runner, *scenario, *options);
+  if (!report.ok()) return BadInput(report.status().message());
+  // Write failures do not stop the run: every trace, export and report
+  // that could not be written is named, and the run exits 2 after its full
+  // report.
+  std::vector<std::string> write_errors = report->trace_errors;
+  if (absl::Status s = WriteJUnitFromEnv(GetEnv, *scenario, *options, *report);
+      !s.ok()) {
+    write_errors.push_back(std::string(s.message()));
+  }
+  if (FLAGS_format == "json") {
+    return RunJson(*scenario, *options, *report, std::move(write_errors));
+  }
+  return RunText(*scenario, *options, *report, std::move(write_errors));
 }
 
 int Replay(const std::string& path) {

@@ -91,6 +91,76 @@ const trace::NetworkDecision* FindScripted(
   return nullptr;
 }
 
+// The decision for datagram `i` on `link` (direction `d` of pair `p`): the
+// scripted one, or the first of loss, duplicate, reorder and corrupt whose
+// draw falls under its probability. False if there is none.
+bool DecideDatagram(const RunSeedOptions& options,
+                    const scenarios::Impairments& imp, uint64_t seed, int p,
+                    int d, const std::string& link, uint64_t i,
+                    trace::NetworkDecision* decision) {
+  if (options.scripted_decisions.has_value()) {
+    const trace::NetworkDecision* s =
+        FindScripted(*options.scripted_decisions, link, i);
+    if (s == nullptr) return false;
+    *decision = *s;
+    return true;
+  }
+  using Action = trace::NetworkDecision;
+  struct Model {
+    double probability;
+    trace::NetworkDecision::Action action;
+    const char* reason;
+  };
+  const Model models[] = {
+      {imp.loss(), Action::DROP, "bernoulli"},
+      {imp.duplicate().probability(), Action::DUPLICATE, "duplicate"},
+      {imp.reorder().probability(), Action::REORDER, "reorder"},
+      {imp.corrupt().probability(), Action::CORRUPT, "corrupt"},
+  };
+  for (int m = 0; m < 4; ++m) {
+    if (Draw(seed, p, d, i, m) < models[m].probability) {
+      decision->set_link(link);
+      decision->set_index(i);
+      decision->set_action(models[m].action);
+      decision->set_reason(models[m].reason);
+      return true;
+    }
+  }
+  return false;
+}
+
+// Pair `p`'s verdicts: both confirmed after `took`, or the trigger's
+// breakage, or `fault`'s close (null: no fault).
+PairResult FakePairResult(const scenarios::Scenario& scenario, int p,
+                          sim::Duration took, sim::Duration rtt, bool broken,
+                          const FaultOutcome* fault) {
+  PairResult pair;
+  pair.pair_index = p;
+  if (broken) {
+    pair.client = {VerdictKind::kClosedSent, 0x1, took};
+    pair.server = {VerdictKind::kTimedOut, 0,
+                   took + sim::Duration::Seconds(30)};
+  } else if (fault != nullptr) {
+    Verdict closer{VerdictKind::kClosedSent, fault->code, took};
+    Verdict peer{VerdictKind::kClosedReceived, fault->code, took + rtt / 2};
+    if (scenario.client().fault() == scenarios::ABORT_BEFORE_CLIENT_HELLO) {
+      closer.kind = VerdictKind::kAborted;
+      peer = Verdict{};
+    }
+    const EndpointConfig& receiver =
+        fault->server_closes ? scenario.client() : scenario.server();
+    if (receiver.fault() == scenarios::DROP_CONNECTION_CLOSE) {
+      peer = {VerdictKind::kTimedOut, 0, took + sim::Duration::Seconds(30)};
+    }
+    pair.server = fault->server_closes ? closer : peer;
+    pair.client = fault->server_closes ? peer : closer;
+  } else {
+    pair.client = {VerdictKind::kConfirmed, 0, took};
+    pair.server = {VerdictKind::kConfirmed, 0, took - rtt / 2};
+  }
+  return pair;
+}
+
 }  // namespace
 
 trace::BuildIdentity FakeSeedRunner::Identity() const {
@@ -130,7 +200,6 @@ absl::StatusOr<SeedResult> FakeSeedRunner::RunSeed(
     std::vector<std::pair<std::string, uint64_t>> applied;
     for (int d = 0; d < 2; ++d) {
       const std::string link = absl::StrFormat("pair/%d/%s", p, dir_names[d]);
-      const scenarios::Impairments& imp = links[d]->impairments();
       for (uint64_t i = 1;
            i <= static_cast<uint64_t>(options_.datagrams_per_link); ++i) {
         const sim::Time at = start + rtt / 4 * static_cast<int64_t>(i);
@@ -144,37 +213,8 @@ absl::StatusOr<SeedResult> FakeSeedRunner::RunSeed(
             absl::StrFormat("datagram %d on %s, 1200 bytes", i, link));
         events.push_back(send);
         trace::NetworkDecision decision;
-        bool decided = false;
-        if (options.scripted_decisions.has_value()) {
-          const trace::NetworkDecision* s =
-              FindScripted(*options.scripted_decisions, link, i);
-          if (s != nullptr) {
-            decision = *s;
-            decided = true;
-          }
-        } else {
-          using Action = trace::NetworkDecision;
-          struct Model {
-            double probability;
-            trace::NetworkDecision::Action action;
-            const char* reason;
-          };
-          const Model models[] = {
-              {imp.loss(), Action::DROP, "bernoulli"},
-              {imp.duplicate().probability(), Action::DUPLICATE, "duplicate"},
-              {imp.reorder().probability(), Action::REORDER, "reorder"},
-              {imp.corrupt().probability(), Action::CORRUPT, "corrupt"},
-          };
-          for (int m = 0; m < 4 && !decided; ++m) {
-            if (Draw(seed, p, d, i, m) < models[m].probability) {
-              decided = true;
-              decision.set_link(link);
-              decision.set_index(i);
-              decision.set_action(models[m].action);
-              decision.set_reason(models[m].reason);
-            }
-          }
-        }
+        const bool decided = DecideDatagram(options, links[d]->impairments(),
+                                            seed, p, d, link, i, &decision);
         if (decided) {
           if (decision.action() == trace::NetworkDecision::DROP) ++drops;
           applied.emplace_back(dir_names[d], i);
@@ -196,31 +236,9 @@ absl::StatusOr<SeedResult> FakeSeedRunner::RunSeed(
                       return std::find(applied.begin(), applied.end(), t) !=
                              applied.end();
                     });
-    PairResult pair;
-    pair.pair_index = p;
-    const sim::Duration took = rtt * (2 + drops);
-    if (broken) {
-      pair.client = {VerdictKind::kClosedSent, 0x1, took};
-      pair.server = {VerdictKind::kTimedOut, 0,
-                     took + sim::Duration::Seconds(30)};
-    } else if (has_fault) {
-      Verdict closer{VerdictKind::kClosedSent, fault.code, took};
-      Verdict peer{VerdictKind::kClosedReceived, fault.code, took + rtt / 2};
-      if (scenario.client().fault() == scenarios::ABORT_BEFORE_CLIENT_HELLO) {
-        closer.kind = VerdictKind::kAborted;
-        peer = Verdict{};
-      }
-      const EndpointConfig& receiver =
-          fault.server_closes ? scenario.client() : scenario.server();
-      if (receiver.fault() == scenarios::DROP_CONNECTION_CLOSE) {
-        peer = {VerdictKind::kTimedOut, 0, took + sim::Duration::Seconds(30)};
-      }
-      pair.server = fault.server_closes ? closer : peer;
-      pair.client = fault.server_closes ? peer : closer;
-    } else {
-      pair.client = {VerdictKind::kConfirmed, 0, took};
-      pair.server = {VerdictKind::kConfirmed, 0, took - rtt / 2};
-    }
+    const PairResult pair =
+        FakePairResult(scenario, p, rtt * (2 + drops), rtt, broken,
+                       has_fault ? &fault : nullptr);
     for (const auto& [side, v] :
          {std::pair<const char*, const Verdict*>{"client", &pair.client},
           {"server", &pair.server}}) {

@@ -48,21 +48,119 @@ std::string TraceFileName(const scenarios::Scenario& scenario, uint64_t seed) {
   return absl::StrCat(name, "-seed", seed, ".trace");
 }
 
+namespace {
+
+// Creates `dir` (if set); returns why it could not be created, or "".
+std::string CreateTraceDir(const std::string& dir) {
+  if (dir.empty()) return "";
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (!error) return "";
+  return absl::StrCat("cannot create trace directory ", dir, ": ",
+                      error.message());
+}
+
+// Runs `seed` again and adds a determinism violation to `result` if a digest
+// differs.
+absl::Status CheckDeterminism(SeedRunner& runner,
+                              const scenarios::Scenario& scenario,
+                              uint64_t seed, SeedResult* result) {
+  absl::StatusOr<SeedResult> again =
+      RunJudgedSeed(runner, scenario, seed, RunSeedOptions{});
+  if (!again.ok()) return again.status();
+  // Wire bytes must repeat only where byte-level determinism holds
+  // (an ngtcp2/GnuTLS side draws unseeded randomness).
+  const bool byte_level = result->determinism == trace::BYTE_LEVEL;
+  if (again->events_digest != result->events_digest) {
+    AddDeterminismViolation(
+        result,
+        absl::StrCat("seed ", seed, ": events digest ", result->events_digest,
+                     " then ", again->events_digest));
+  } else if (byte_level && again->wire_digest != result->wire_digest) {
+    AddDeterminismViolation(
+        result,
+        absl::StrCat("seed ", seed, ": wire digest ", result->wire_digest,
+                     " then ", again->wire_digest));
+  }
+  return absl::OkStatus();
+}
+
+// Runs failing `seed` again with its trace recorded and writes the trace to
+// `path`; a write failure goes into `report`, not the status.
+absl::Status WriteSeedTrace(SeedRunner& runner,
+                            const scenarios::Scenario& scenario, uint64_t seed,
+                            const std::string& scenario_path,
+                            const std::string& path, const SeedResult& result,
+                            SuiteReport* report, SeedRecord* seed_record) {
+  RunSeedOptions record;
+  record.record_trace = true;
+  absl::StatusOr<SeedResult> traced =
+      RunJudgedSeed(runner, scenario, seed, record);
+  if (!traced.ok()) return traced.status();
+  trace::Trace& t = *traced->trace;
+  t.set_scenario_path(scenario_path);
+  if (traced->events_digest != result.events_digest) {
+    // The recorded run is not the judged one: say so in the trace.
+    if (t.verdicts_size() == 0) t.add_verdicts();
+    trace::OracleViolation* pv = t.mutable_verdicts(0)->add_violations();
+    pv->set_oracle(std::string(kDeterminismOracle));
+    pv->set_detail(
+        absl::StrCat("the recorded run's events digest ", traced->events_digest,
+                     " differs from the judged run's ", result.events_digest));
+  }
+  if (t.pair_index() < 0) t.set_pair_index(FirstFailingPair(result));
+  if (absl::Status s = WriteTraceFile(path, t); !s.ok()) {
+    report->trace_errors.push_back(std::string(s.message()));
+  } else {
+    report->trace_files.push_back(path);
+    seed_record->trace_file = path;
+  }
+  return absl::OkStatus();
+}
+
+// Counts failing `seed` in `report` and `seed_record`, and writes its trace
+// if traces are asked for and the per-run limit allows.
+absl::Status RecordFailingSeed(SeedRunner& runner,
+                               const scenarios::Scenario& scenario,
+                               const SuiteOptions& options, uint64_t seed,
+                               const std::string& scenario_path,
+                               const std::string& trace_dir_error,
+                               const SeedResult& result, SuiteReport* report,
+                               SeedRecord* seed_record) {
+  ++report->failing_seed_count;
+  if (report->failing_seeds.size() < kMaxListedFailingSeeds) {
+    report->failing_seeds.push_back(seed);
+  }
+  seed_record->failed = true;
+  if (options.keep_records) {
+    seed_record->failure_line = SeedFailureLine(result);
+    seed_record->failure_details = SeedFailureDetails(result);
+  }
+  const std::string path =
+      absl::StrCat(options.trace_dir, "/", TraceFileName(scenario, seed));
+  if (options.trace_dir.empty()) {
+    // No traces asked for.
+  } else if (report->trace_files.size() + report->trace_errors.size() >=
+             kMaxTracesPerRun) {
+    ++report->traces_skipped;
+  } else if (!trace_dir_error.empty()) {
+    report->trace_errors.push_back(absl::StrCat(path, ": ", trace_dir_error));
+  } else {
+    return WriteSeedTrace(runner, scenario, seed, scenario_path, path, result,
+                          report, seed_record);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<SuiteReport> RunSuite(SeedRunner& runner,
                                      const scenarios::Scenario& scenario,
                                      const SuiteOptions& options) {
   SuiteReport report;
   report.variants.emplace(scenario);
   if (absl::Status s = TouchShardStatusFile(options.shard); !s.ok()) return s;
-  std::string trace_dir_error;
-  if (!options.trace_dir.empty()) {
-    std::error_code error;
-    std::filesystem::create_directories(options.trace_dir, error);
-    if (error) {
-      trace_dir_error = absl::StrCat("cannot create trace directory ",
-                                     options.trace_dir, ": ", error.message());
-    }
-  }
+  const std::string trace_dir_error = CreateTraceDir(options.trace_dir);
   // Recorded in every trace, so it must be valid UTF-8 to read back.
   const std::string scenario_path =
       scenarios::IsValidUtf8(options.scenario_path)
@@ -100,69 +198,14 @@ absl::StatusOr<SuiteReport> RunSuite(SeedRunner& runner,
           absl::StrCat("seed ", seed, ": ", result.status().message()));
     }
     if (options.check_determinism) {
-      absl::StatusOr<SeedResult> again =
-          RunJudgedSeed(runner, scenario, seed, RunSeedOptions{});
-      if (!again.ok()) return again.status();
-      // Wire bytes must repeat only where byte-level determinism holds
-      // (an ngtcp2/GnuTLS side draws unseeded randomness).
-      const bool byte_level = result->determinism == trace::BYTE_LEVEL;
-      if (again->events_digest != result->events_digest) {
-        AddDeterminismViolation(&*result,
-                                absl::StrCat("seed ", seed, ": events digest ",
-                                             result->events_digest, " then ",
-                                             again->events_digest));
-      } else if (byte_level && again->wire_digest != result->wire_digest) {
-        AddDeterminismViolation(
-            &*result,
-            absl::StrCat("seed ", seed, ": wire digest ", result->wire_digest,
-                         " then ", again->wire_digest));
-      }
+      absl::Status s = CheckDeterminism(runner, scenario, seed, &*result);
+      if (!s.ok()) return s;
     }
     if (SeedFailed(*result)) {
-      ++report.failing_seed_count;
-      if (report.failing_seeds.size() < kMaxListedFailingSeeds) {
-        report.failing_seeds.push_back(seed);
-      }
-      seed_record.failed = true;
-      if (options.keep_records) {
-        seed_record.failure_line = SeedFailureLine(*result);
-        seed_record.failure_details = SeedFailureDetails(*result);
-      }
-      const std::string path =
-          absl::StrCat(options.trace_dir, "/", TraceFileName(scenario, seed));
-      if (options.trace_dir.empty()) {
-        // No traces asked for.
-      } else if (report.trace_files.size() + report.trace_errors.size() >=
-                 kMaxTracesPerRun) {
-        ++report.traces_skipped;
-      } else if (!trace_dir_error.empty()) {
-        report.trace_errors.push_back(
-            absl::StrCat(path, ": ", trace_dir_error));
-      } else {
-        RunSeedOptions record;
-        record.record_trace = true;
-        absl::StatusOr<SeedResult> traced =
-            RunJudgedSeed(runner, scenario, seed, record);
-        if (!traced.ok()) return traced.status();
-        trace::Trace& t = *traced->trace;
-        t.set_scenario_path(scenario_path);
-        if (traced->events_digest != result->events_digest) {
-          // The recorded run is not the judged one: say so in the trace.
-          if (t.verdicts_size() == 0) t.add_verdicts();
-          trace::OracleViolation* pv = t.mutable_verdicts(0)->add_violations();
-          pv->set_oracle(std::string(kDeterminismOracle));
-          pv->set_detail(absl::StrCat(
-              "the recorded run's events digest ", traced->events_digest,
-              " differs from the judged run's ", result->events_digest));
-        }
-        if (t.pair_index() < 0) t.set_pair_index(FirstFailingPair(*result));
-        if (absl::Status s = WriteTraceFile(path, t); !s.ok()) {
-          report.trace_errors.push_back(std::string(s.message()));
-        } else {
-          report.trace_files.push_back(path);
-          seed_record.trace_file = path;
-        }
-      }
+      absl::Status s =
+          RecordFailingSeed(runner, scenario, options, seed, scenario_path,
+                            trace_dir_error, *result, &report, &seed_record);
+      if (!s.ok()) return s;
     }
     seed_record.cpu_seconds = ProcessCpuSeconds() - seed_cpu_start;
     if (options.keep_records) report.records.push_back(std::move(seed_record));

@@ -13,7 +13,7 @@
 #   tools/bench.sh --instructions [--only=a,b] [--work=DIR]
 #                                  # instructions per handshake pair under
 #                                  # cachegrind (tools/bench_instructions.py)
-#   tools/bench.sh --scale [--instructions] [--no-native] [--validate]
+#   tools/bench.sh --scale [--instructions] [--no-native] [--validate] [--window=T1,T2]
 #                  [--sizes=100,...] [--work=DIR] [--svg=PATH]
 #                                  # CPU per handshake and peak RSS from 100
 #                                  # to 1,000,000 pairs; with --instructions
@@ -44,14 +44,14 @@ while (($#)); do
     --instructions) instructions=1 ;;
     --scale) scale=1 ;;
     --explore) explore=1 ;;
-    --only=*|--work=*|--jobs=*|--sizes=*|--svg=*|--rounds=*)
+    --only=*|--work=*|--jobs=*|--sizes=*|--svg=*|--rounds=*|--window=*)
       instr_args+=("$1") ;;
     --no-native) instr_args+=(--no_native) ;;
     --validate) instr_args+=(--validate) ;;
     --) shift; extra=("$@"); break ;;
     *) echo "usage: tools/bench.sh [--pair-only | --interleaved-only |" \
             "--instructions [--only=SUBJECTS] [--work=DIR] [--jobs=N] |" \
-            "--scale [--instructions] [--no-native] [--validate]" \
+            "--scale [--instructions] [--no-native] [--validate] [--window=T1,T2]" \
             "[--sizes=N,...] [--work=DIR] [--svg=PATH] |" \
             "--explore [--rounds=N]] [-- benchmark flags]" >&2
        exit 2 ;;

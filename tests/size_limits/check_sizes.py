@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """Fails when a production C++ file or function is too long.
 
-Usage: check_sizes.py [--max_file_lines N] [--max_function_lines N] FILE...
+Usage: check_sizes.py [--max_file_lines N] [--max_function_lines N]
+                      [--files_from=LIST] [--must_include=PATH]... FILE...
+
+--files_from reads more paths from LIST, one a line; with it, an empty set of
+files is a finding, and so is a --must_include path that is not in the set
+(so a collected set cannot pass vacuously).
 
 A function is a brace block whose header (the text since the previous
 statement) has a parameter list and that opens outside any other function;
@@ -115,17 +120,28 @@ def main(argv):
     parser = argparse.ArgumentParser()
     parser.add_argument("--max_file_lines", type=int, default=900)
     parser.add_argument("--max_function_lines", type=int, default=120)
+    parser.add_argument("--files_from")
+    parser.add_argument("--must_include", action="append", default=[])
     parser.add_argument("files", nargs="*")
     args = parser.parse_args(argv)
     findings = []
-    for path in args.files:
+    files = list(args.files)
+    if args.files_from:
+        with open(args.files_from, encoding="utf-8") as f:
+            files += [l.strip() for l in f if l.strip()]
+        if not files:
+            findings.append("%s: no files to check" % args.files_from)
+    for m in args.must_include:
+        if m not in files:
+            findings.append("%s: not among the files checked" % m)
+    for path in files:
         with open(path, encoding="utf-8") as f:
             findings += check(path, f.read(), args.max_file_lines,
                               args.max_function_lines)
     for finding in findings:
         print(finding)
     print("%d files checked: %d over the limits (files %d lines, functions %d)"
-          % (len(args.files), len(findings), args.max_file_lines,
+          % (len(files), len(findings), args.max_file_lines,
              args.max_function_lines))
     return 1 if findings else 0
 

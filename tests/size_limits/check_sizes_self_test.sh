@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
-# Runs the Python unit test of tests/size_limits/check_sizes.py.
+# Runs the Python unit tests of tests/size_limits/check_sizes.py and
+# tests/size_limits/coverage_check.py.
 set -euo pipefail
-exec python3 "$(dirname "$0")/check_sizes_test.py"
+python3 "$(dirname "$0")/check_sizes_test.py"
+python3 "$(dirname "$0")/coverage_check_test.py"

@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Self-test of check_sizes.py: it catches what it must and nothing else."""
 
+import contextlib
+import io
 import os
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -63,6 +66,31 @@ class CheckSizesTest(unittest.TestCase):
         self.assertEqual(run("int a;\n" * 900), [])
         self.assertEqual(run("int a;\n" * 901),
                          ["f.cc:1: 901 lines (limit 900)"])
+
+    def test_files_from_must_not_be_empty_and_must_include(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            ok = os.path.join(tmp, "ok.cc")
+            with open(ok, "w") as f:
+                f.write(function("ok", 10))
+            empty = os.path.join(tmp, "empty.txt")
+            listed = os.path.join(tmp, "listed.txt")
+            open(empty, "w").close()
+            with open(listed, "w") as f:
+                f.write(ok + "\n")
+
+            def main(*argv):
+                with contextlib.redirect_stdout(io.StringIO()) as out:
+                    return check_sizes.main(list(argv)), out.getvalue()
+
+            code, out = main("--files_from=" + empty)
+            self.assertEqual(code, 1)
+            self.assertIn("no files to check", out)
+            self.assertEqual(main("--files_from=" + listed,
+                                  "--must_include=" + ok)[0], 0)
+            code, out = main("--files_from=" + listed,
+                             "--must_include=sim/link.cc")
+            self.assertEqual(code, 1)
+            self.assertIn("sim/link.cc: not among the files checked", out)
 
 
 if __name__ == "__main__":

@@ -19,8 +19,8 @@ limit only stops a run, so the simulated prefix is the same. --window=T1,T2
 replaces that window for every size of the command (a shorter or earlier
 slice when valgrind is too slow for the default one). --validate
 checks the method: against the difference method (cachegrind at 10 and 100
-pairs), a steady-state window against the whole run at 10,000 pairs, and a
-stopped run against a full one.
+pairs), a steady-state slice against the whole run at 10,000 pairs, and a
+run stopped after its window against the same run to the end.
 
 Usage (tools/bench.sh --scale builds quicsim and calls this):
   bench_scale.py run --quicsim=BIN --work=DIR [--sizes=100,1000,...]
@@ -97,14 +97,15 @@ def window_for(pairs):
     return (t1, t1 + 1)
 
 
-def window_ir(quicsim, work, pairs, window=None, stop=True, tag="win"):
+def window_ir(quicsim, work, pairs, window=None, stop=True, tag="win",
+              stop_at=None):
     """Instructions in a window of virtual time under callgrind; a dict with
     ir, handshakes (finished in the window), ir_per_hs, the window, the
     run's stop time and valgrind's wall time."""
     window = window or window_for(pairs)
     limit = None
     if stop and window[1] != "inf":
-        limit = round(window[1] + 0.1, 3)
+        limit = stop_at or round(window[1] + 0.1, 3)
     scenario = write_scenario(work, pairs, limit, tag="%s_%s_%s" %
                               (tag, window[0], window[1]))
     out = os.path.join(work, "callgrind.%s.%d.%s-%s.%s" %
@@ -129,8 +130,8 @@ def window_ir(quicsim, work, pairs, window=None, stop=True, tag="win"):
 
 def validate(quicsim, work, rows):
     """Rows (check, a, b) that test the window method; reuses the whole-run
-    window at 100 and 10,000 pairs from rows when measured."""
-    rows = []
+    windows at 100 and 10,000 pairs from rows when measured."""
+    checks = []
     # 1. Whole-run window at 100 pairs against the difference method
     # (cachegrind, 10 and 100 pairs, start-up cancels).
     irs = {}
@@ -142,21 +143,21 @@ def validate(quicsim, work, rows):
         irs[n] = common.total_ir(out)
     diff = (irs[100] - irs[BASE_PAIRS]) / (100 - BASE_PAIRS)
     win = rows.get(100, {}).get("instr") or window_ir(quicsim, work, 100)
-    win = win["ir_per_hs"]
-    rows.append(("window_100/difference_10_100", win, diff))
-    # 2. A steady-state window against the whole run, 10,000 pairs.
+    checks.append(("window_100/difference_10_100", win["ir_per_hs"], diff))
+    # 2. A steady-state slice against the whole run, 10,000 pairs (starts
+    # over 1 s; the slice's run is stopped 0.1 s after it).
     full = rows.get(10000, {}).get("instr") or window_ir(quicsim, work,
                                                           10000)
-    full = full["ir_per_hs"]
-    steady = window_ir(quicsim, work, 10000, (0.5, 0.6), stop=False)
-    rows.append(("steady_0.5-0.6s/whole_run_10000", steady["ir_per_hs"],
-                 full))
-    # 3. A run stopped after its window against the full run: the same
-    # instructions in the window.
-    stopped = window_ir(quicsim, work, 10000, (0.5, 0.6), stop=True)
-    rows.append(("stopped/full_run_window_Ir_10000", stopped["ir"],
-                 steady["ir"]))
-    return rows
+    steady = window_ir(quicsim, work, 10000, (0.3, 0.4))
+    checks.append(("steady_0.3-0.4s/whole_run_10000", steady["ir_per_hs"],
+                   full["ir_per_hs"]))
+    # 3. A run stopped soon after its window against the same run to the
+    # end (1,000 pairs end near 0.16 s): the same instructions in the window.
+    stopped = window_ir(quicsim, work, 1000, (0.06, 0.09), stop_at=0.1)
+    whole = window_ir(quicsim, work, 1000, (0.06, 0.09), stop=False)
+    checks.append(("stopped/full_run_window_Ir_1000", stopped["ir"],
+                   whole["ir"]))
+    return checks
 
 
 def usable(r):

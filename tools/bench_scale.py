@@ -125,7 +125,8 @@ def window_ir(quicsim, work, pairs, window=None, stop=True, tag="win",
                            (ir, hs, out))
     return {"ir": ir, "handshakes": hs, "ir_per_hs": ir / hs,
             "events": counts["events"], "window": list(window),
-            "stopped_at_s": limit, "valgrind_wall_s": wall}
+            "stopped_at_s": limit, "valgrind_wall_s": wall,
+            "callgrind_out": out}
 
 
 def validate(quicsim, work, rows):
@@ -216,6 +217,35 @@ def table(rows):
     if base_n is not None:
         lines.append("(vs_base: per-handshake instructions against %d pairs)" %
                      base_n)
+    return "\n".join(lines) + "\n"
+
+
+def component_table(rows):
+    """Per-handshake self cost by component (bench_instructions' split) in
+    the window of the smallest and the largest size measured, from their
+    callgrind outputs: where a difference between the sizes comes from."""
+    import bench_instructions as bi  # the component rules live there
+    ns = [n for n in sorted(rows) if n != BASE_PAIRS and
+          os.path.exists(rows[n].get("instr", {}).get("callgrind_out", ""))]
+    if len(ns) < 2:
+        return ""
+    split = {}
+    for n in (ns[0], ns[-1]):
+        w = rows[n]["instr"]
+        costs, _, exe = common.callgrind_costs(w["callgrind_out"])
+        comp = {}
+        for (obj, fn), ir in costs.items():
+            c = bi.component_of(obj, fn, exe)
+            comp[c] = comp.get(c, 0) + ir / w["handshakes"]
+        split[n] = comp
+    a, b = split[ns[0]], split[ns[-1]]
+    lines = ["%-14s %14s %14s %10s" % ("component", "Ir_hs_%d" % ns[0],
+                                       "Ir_hs_%d" % ns[-1], "change")]
+    for c in bi.COMPONENTS:
+        if a.get(c) or b.get(c):
+            lines.append("%-14s %14d %14d %+10d" %
+                         (c, round(a.get(c, 0)), round(b.get(c, 0)),
+                          round(b.get(c, 0) - a.get(c, 0))))
     return "\n".join(lines) + "\n"
 
 
@@ -408,6 +438,9 @@ def main():
     sys.stdout.write(table(rows))
     if checks:
         sys.stdout.write("\n" + check_table(checks))
+    components = component_table(rows)
+    if components:
+        sys.stdout.write("\n" + components)
     if a.svg:
         svg(rows, a.svg)
 
